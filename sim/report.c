@@ -386,7 +386,7 @@ static void svg_plot(hpa_strbuf *b, const char *title, const char *xunit, const 
     if (!(ymax > 0))
         ymax = 1;
     ymax *= 1.05;
-    hpa_strbuf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot\" width=\"%.0f\" height=\"%.0f\" "
+    hpa_strbuf_printf(b, "<svg class=\"plot\" width=\"%.0f\" height=\"%.0f\" "
                          "viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"",
                       PW, PH, PW, PH);
     esc(b, title);
@@ -614,9 +614,9 @@ hpa_errcode sim_report_write_html(const char *path, const sim_report_meta *meta,
 
     hpa_strbuf_append(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>");
     esc(&b, meta->title ? meta->title : "hpa-engine simulation");
-    hpa_strbuf_append(&b, "</title>\n<style>\nbody{font-family:sans-serif;margin:24px;color:#222;max-width:980px}"
-                          "table{border-collapse:collapse;font-size:13px;margin:12px 0}"
-                          "th,td{border:1px solid #ccc;padding:3px 7px;text-align:right}"
+    hpa_strbuf_append(&b, "</title>\n<style>\nbody{font-family:sans-serif;margin:24px;color:#222;max-width:1000px}"
+                          "table{border-collapse:collapse;font-size:12px;margin:12px 0}"
+                          "th,td{border:1px solid #ccc;padding:3px 7px;text-align:right;white-space:nowrap}th{white-space:normal}"
                           "td:first-child,th:first-child{text-align:left}"
                           ".sw{display:inline-block;width:10px;height:10px;margin-right:6px}"
                           "svg.plot{display:block;margin:14px 0;border:1px solid #ddd}"

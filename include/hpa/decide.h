@@ -34,6 +34,11 @@ typedef struct hpa_workspace {
     hpa_arena arena;        /* decision output, reset per call */
     void *scratch;          /* per-pod arrays, grown on demand */
     size_t scratch_cap;
+    /* the last scale selector parsed, reused while the text is the same
+     * (parsing costs a third of a small decision) */
+    hpa_arena sel_arena;
+    const char *sel_text;   /* copy in sel_arena; NULL: nothing cached */
+    hpa_selector sel;
 } hpa_workspace;
 
 void hpa_workspace_init(hpa_workspace *ws);

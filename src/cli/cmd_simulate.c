@@ -355,7 +355,9 @@ int cmd_simulate(int argc, char **argv)
         /* compare: the same seed under each policy; fleet: one per workload */
         j->seed = sc.fleet ? sim_fleet_seed(seed, i) : seed;
         j->keep_rows = csv || (report && (!sc.fleet || i < 8));
-        runs[i].name = compare ? labels[i] : sc.w[wi].name;
+        if (!compare && !sc.fleet && n_pol == 1 && !labels[0])
+            labels[0] = policy_label(policies[0]);
+        runs[i].name = compare ? labels[i] : (!sc.fleet && n_pol == 1 && labels[0]) ? labels[0] : sc.w[wi].name;
         runs[i].policy = compare ? policies[i] : sc.w[wi].policy;
         runs[i].trace = sc.w[wi].trace.file;
         runs[i].r = &j->res;

@@ -77,13 +77,19 @@ static bool within(const hpa_dec_ctx *c, double ratio)
 
 static uint64_t name_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ULL;
+    /* 8 bytes per step (pod names are ~20-60 bytes): multiply-xorshift */
+    size_t n = strlen(s);
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
+    for (; n >= 8; n -= 8, s += 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
     }
-    return h;
+    w = 0;
+    memcpy(&w, s, n);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 29);
 }
 
 static void table_insert(hpa_dec_ctx *c, size_t slot)
@@ -684,8 +690,8 @@ static void metric_resource(hpa_dec_ctx *c, const hpa_metric_spec *m,
     } else {
         int32_t t = m->target.average_utilization;
 
-        r->name = hpa_dec_fmt(c, "%s %sresource utilization (percentage of request)", res,
-                              cres ? "container " : "");
+        r->name = hpa_dec_cat(c, res, cres ? " container" : "",
+                              " resource utilization (percentage of request)", (const char *)NULL);
         hpa_dec_explain(c, "Metric %s (target %d%%):\n", r->name, t);
         if (!c->snap->has_pod_metrics || c->snap->n_pod_metrics == 0)
             o.err = hpa_dec_fmt(c, "unable to get metrics for resource %s: no metrics returned from resource metrics API", res);

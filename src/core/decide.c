@@ -15,6 +15,9 @@ void hpa_workspace_init(hpa_workspace *ws)
     hpa_arena_init(&ws->arena);
     ws->scratch = NULL;
     ws->scratch_cap = 0;
+    hpa_arena_init(&ws->sel_arena);
+    ws->sel_text = NULL;
+    memset(&ws->sel, 0, sizeof(ws->sel));
 }
 
 void hpa_workspace_free(hpa_workspace *ws)
@@ -23,6 +26,28 @@ void hpa_workspace_free(hpa_workspace *ws)
     free(ws->scratch);
     ws->scratch = NULL;
     ws->scratch_cap = 0;
+    hpa_arena_free(&ws->sel_arena);
+    ws->sel_text = NULL;
+}
+
+/* labels.Parse with a one-entry cache in the workspace. */
+static hpa_errcode parse_selector_cached(hpa_workspace *ws, const char *text,
+                                         hpa_selector *out, hpa_err *err)
+{
+    hpa_errcode rc;
+
+    if (ws->sel_text && !strcmp(ws->sel_text, text)) {
+        *out = ws->sel;
+        return HPA_OK;
+    }
+    ws->sel_text = NULL;
+    hpa_arena_reset(&ws->sel_arena);
+    rc = hpa_selector_parse(text, &ws->sel_arena, &ws->sel, err);
+    if (rc != HPA_OK)
+        return rc;
+    ws->sel_text = hpa_arena_strdup(&ws->sel_arena, text);
+    *out = ws->sel;
+    return HPA_OK;
 }
 
 /* ---- output helpers ---------------------------------------------------- */
@@ -46,6 +71,52 @@ const char *hpa_dec_fmt(hpa_dec_ctx *c, const char *fmt, ...)
         return "";
     }
     return p;
+}
+
+const char *hpa_dec_cat(hpa_dec_ctx *c, ...)
+{
+    va_list ap;
+    const char *s;
+    size_t n = 0, k;
+    char *p, *q;
+
+    va_start(ap, c);
+    while ((s = va_arg(ap, const char *)) != NULL)
+        n += strlen(s);
+    va_end(ap);
+    p = hpa_arena_alloc(&c->ws->arena, n + 1);
+    if (!p) {
+        c->oom = true;
+        return "";
+    }
+    q = p;
+    va_start(ap, c);
+    while ((s = va_arg(ap, const char *)) != NULL) {
+        k = strlen(s);
+        memcpy(q, s, k);
+        q += k;
+    }
+    va_end(ap);
+    *q = '\0';
+    return p;
+}
+
+const char *hpa_dec_itoa(int32_t v, char *buf)
+{
+    char tmp[12];
+    uint32_t u = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
+    size_t n = 0, i = 0;
+
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        buf[i++] = '-';
+    while (n)
+        buf[i++] = tmp[--n];
+    buf[i] = '\0';
+    return buf;
 }
 
 void hpa_dec_explain(hpa_dec_ctx *c, const char *fmt, ...)
@@ -183,8 +254,10 @@ static bool parse_scale_selector(hpa_dec_ctx *c, metrics_outcome *mo)
         hpa_dec_explain(c, "The target's scale has no selector: no metric is read.\n");
         return false;
     }
-    hpa_err_clear(&err);
-    if (hpa_selector_parse(sel, &c->ws->arena, &c->selector, &err) != HPA_OK) {
+    /* not hpa_err_clear(): a 1 KiB memset per decision for nothing */
+    err.code = HPA_OK;
+    err.msg[0] = '\0';
+    if (parse_selector_cached(c->ws, sel, &c->selector, &err) != HPA_OK) {
         const char *msg = hpa_dec_fmt(c,
             "couldn't convert selector into a corresponding internal selector object: %s",
             err.msg);
@@ -266,7 +339,8 @@ static void compute_metrics(hpa_dec_ctx *c, hpa_metric_status *statuses,
         return;
     }
     hpa_dec_set_condition(c, "ScalingActive", "True", "ValidMetricFound",
-        hpa_dec_fmt(c, "the HPA was able to successfully calculate a replica count from %s", metric));
+        hpa_dec_cat(c, "the HPA was able to successfully calculate a replica count from ",
+                    metric, (const char *)NULL));
     mo->replicas = replicas;
     mo->metric = metric;
     if (invalid)
@@ -380,7 +454,7 @@ static bool decide_from_metrics(hpa_dec_ctx *c, int32_t current,
         rescale_metric = mo.metric;
     }
     if (d > current)
-        out->reason = hpa_dec_fmt(c, "%s above target", rescale_metric);
+        out->reason = hpa_dec_cat(c, rescale_metric, " above target", (const char *)NULL);
     if (d < current)
         out->reason = "All metrics below target";
     if (!h->has_behavior)
@@ -464,10 +538,14 @@ hpa_errcode hpa_decide(const hpa_snapshot *snap, const hpa_options *opts,
         rescale = desired != current;
     }
     if (rescale) {
+        char num[12];
+
+        hpa_dec_itoa(desired, num);
         hpa_dec_set_condition(&c, "AbleToScale", "True", "SucceededRescale",
-            hpa_dec_fmt(&c, "the HPA controller was able to update the target scale to %d", desired));
+            hpa_dec_cat(&c, "the HPA controller was able to update the target scale to ", num,
+                        (const char *)NULL));
         hpa_dec_event(&c, "Normal", "SuccessfulRescale",
-            hpa_dec_fmt(&c, "New size: %d; reason: %s", desired, out->reason));
+            hpa_dec_cat(&c, "New size: ", num, "; reason: ", out->reason, (const char *)NULL));
         if (hpa_dec_store_scale_event(&c, current, desired) != HPA_OK)
             c.oom = true;
     } else {

@@ -93,6 +93,11 @@ void hpa_dec_event(hpa_dec_ctx *c, const char *type, const char *reason,
  * caller checks c->oom at the end). */
 const char *hpa_dec_fmt(hpa_dec_ctx *c, const char *fmt, ...) HPA_PRINTF(2, 3);
 void hpa_dec_explain(hpa_dec_ctx *c, const char *fmt, ...) HPA_PRINTF(2, 3);
+/* Concatenation of the NULL-terminated list of strings into the arena
+ * (the hot path's messages: no printf machinery). */
+const char *hpa_dec_cat(hpa_dec_ctx *c, ...);
+/* Decimal text of v in buf (at least 12 bytes); returns buf. */
+const char *hpa_dec_itoa(int32_t v, char *buf);
 
 /* ---- calc.c ---- */
 /* Fill the per-pod tables for the selected pods (once per decision). */

@@ -798,6 +798,11 @@ static hpa_errcode setup_easy(kube_req *r, hpa_err *e)
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->o.connect_timeout_ms);
     if (r->timeout_ms > 0)
         curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, r->timeout_ms);
+    /* libcurl silently sends a request again when a reused keep-alive
+     * connection dies before any answer, even a POST that the server may
+     * have acted on. A fresh connection rules that out. */
+    if (!r->idempotent)
+        curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
 
     /* TLS */
     if (cfg->insecure_skip_tls_verify) {
@@ -1168,8 +1173,16 @@ void kube_client_get_stats(const kube_client *c, kube_client_stats *out)
 
 /* ---- public: requests -------------------------------------------------- */
 
-static bool method_idempotent(const char *m)
+/* Whether sending the request twice has the effect of sending it once.
+ * A JSON merge patch (RFC 7396), a strategic merge patch and a server-side
+ * apply are; a JSON patch (it may append to a list) and a POST are not. */
+static bool request_idempotent(const char *m, const char *content_type)
 {
+    if (strcmp(m, "PATCH") == 0)
+        return content_type &&
+               (strncmp(content_type, "application/merge-patch+json", 28) == 0 ||
+                strncmp(content_type, "application/strategic-merge-patch+json", 38) == 0 ||
+                strncmp(content_type, "application/apply-patch+yaml", 28) == 0);
     return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 ||
            strcmp(m, "PUT") == 0 || strcmp(m, "DELETE") == 0 ||
            strcmp(m, "OPTIONS") == 0;
@@ -1201,7 +1214,7 @@ static kube_req *req_new(kube_client *c, const char *method, const char *path,
             goto nomem;
         r->body_len = strlen(r->body);
     }
-    r->idempotent = method_idempotent(method);
+    r->idempotent = request_idempotent(method, r->content_type);
     r->timeout_ms = c->o.timeout_ms;
     r->max_retries = c->o.max_retries;
     if (o && o->timeout_ms)

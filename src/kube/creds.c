@@ -253,7 +253,8 @@ static char *exec_run(kube_creds *c, size_t *outlen, hpa_err *e)
     argv[0] = x->command;
     for (size_t i = 0; i < x->nargs; i++)
         argv[i + 1] = x->args[i];
-    if (pipe2(pipefd, O_CLOEXEC) != 0) {
+    if (pipe(pipefd) != 0 || fcntl(pipefd[0], F_SETFD, FD_CLOEXEC) != 0 ||
+        fcntl(pipefd[1], F_SETFD, FD_CLOEXEC) != 0) {
         hpa_err_set(e, HPA_EIO, NULL, "exec plugin %s: pipe: %s", x->command,
                     strerror(errno));
         goto out;
@@ -431,7 +432,8 @@ static hpa_errcode exec_parse(kube_creds *c, const char *out, size_t len,
 
         if (hpa_time_parse(exp, &t, &te) != HPA_OK) {
             rc = hpa_err_set(e, HPA_EINVAL, "status.expirationTimestamp",
-                             "exec plugin %s: %s", x->command, te.msg);
+                             "exec plugin %s: status.expirationTimestamp: %s",
+                             x->command, te.msg);
             goto out;
         }
         c->exec_expiry = t;

@@ -261,11 +261,6 @@ static hpa_errcode oom(hpa_err *e)
     return hpa_err_set(e, HPA_ENOMEM, NULL, "out of memory");
 }
 
-static char *xstrdup(const char *s)
-{
-    return s ? strdup(s) : NULL;
-}
-
 /* An error at `path` inside file `fi`, with the line and column of the
  * node (or its nearest parent). */
 static hpa_errcode HPA_PRINTF(5, 6)
@@ -487,18 +482,61 @@ static hpa_errcode get_bool(const kc_field *f, const char *key, bool *out)
     return HPA_OK;
 }
 
-/* Relative paths in a kubeconfig are relative to that file's directory. */
+/* Go's filepath.Clean for joined paths: drops "." and empty segments and
+ * resolves ".." lexically. Works in place (the result is never longer). */
+static void clean_path(char *p)
+{
+    char *copy = strdup(p), *seg, *save = NULL;
+    size_t o = 0, root, depth = 0;
+
+    if (!copy)
+        return;
+    if (p[0] == '/')
+        p[o++] = '/';
+    root = o;
+    for (seg = strtok_r(copy, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
+        size_t n = strlen(seg);
+
+        if (strcmp(seg, ".") == 0)
+            continue;
+        if (strcmp(seg, "..") == 0) {
+            if (depth > 0) {
+                while (o > root && p[o - 1] != '/')
+                    o--;
+                if (o > root)
+                    o--;
+                depth--;
+                continue;
+            }
+            if (root)
+                continue;        /* "/.." is "/" */
+        } else {
+            depth++;
+        }
+        if (o > root)
+            p[o++] = '/';
+        memcpy(p + o, seg, n);
+        o += n;
+    }
+    if (o == 0)
+        p[o++] = '.';
+    p[o] = '\0';
+    free(copy);
+}
+
+/* Relative paths in a kubeconfig are relative to that file's directory
+ * (UPSTREAM: clientcmd ResolveLocalPaths, filepath.Join). */
 static char *resolve_path(const kc_field *f, const char *p)
 {
     const char *dir = f->L->files[f->ent->file].dir;
     char *out;
 
     if (p[0] == '/')
-        return strdup(p);
-    out = malloc(strlen(dir) + strlen(p) + 2);
+        out = strdup(p);
+    else if ((out = malloc(strlen(dir) + strlen(p) + 2)))
+        sprintf(out, "%s/%s", dir, p);
     if (out)
-        sprintf(out, "%s%s%s", dir,
-                dir[strlen(dir) - 1] == '/' ? "" : "/", p);
+        clean_path(out);
     return out;
 }
 

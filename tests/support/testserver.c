@@ -47,7 +47,7 @@ typedef struct ts_conn {
     struct ts_conn *next;
     struct bufferevent *bev;
     int id;
-    bool busy, close_after_write;
+    bool busy, close_after_write, in_read;
     ts_resp *resp;
     struct event *timer;
     int chunk_i;
@@ -329,8 +329,9 @@ static void finish_response(ts_conn *c)
     resp_free(c->resp);
     c->resp = NULL;
     c->busy = false;
-    /* A request may already be waiting behind this one. */
-    if (evbuffer_get_length(bufferevent_get_input(c->bev)) > 0)
+    /* A request may already be waiting behind this one (on_read's own
+     * loop picks it up when we are inside it). */
+    if (!c->in_read && evbuffer_get_length(bufferevent_get_input(c->bev)) > 0)
         on_read(c->bev, c);
 }
 
@@ -530,6 +531,7 @@ static void on_read(struct bufferevent *bev, void *arg)
     ts_conn *c = arg;
     struct evbuffer *in = bufferevent_get_input(bev);
 
+    c->in_read = true;
     while (!c->busy) {
         struct evbuffer_ptr pos = evbuffer_search(in, "\r\n\r\n", 4, NULL);
         size_t headlen, total;
@@ -537,7 +539,7 @@ static void on_read(struct bufferevent *bev, void *arg)
         char *all;
 
         if (pos.pos < 0)
-            return;
+            break;
         headlen = (size_t)pos.pos + 4;
         all = (char *)evbuffer_pullup(in, (ev_ssize_t)headlen);
         clen = content_length(all, headlen);
@@ -545,7 +547,7 @@ static void on_read(struct bufferevent *bev, void *arg)
             clen = 0;
         total = headlen + (size_t)clen;
         if (evbuffer_get_length(in) < total)
-            return;
+            break;
         all = (char *)evbuffer_pullup(in, (ev_ssize_t)total);
         record(c, all, headlen - 2, all + headlen, (size_t)clen);
         evbuffer_drain(in, total);
@@ -553,11 +555,12 @@ static void on_read(struct bufferevent *bev, void *arg)
         c->resp = next_resp(c->s);
         if (c->resp->delay_ms > 0) {
             arm(c, c->resp->delay_ms);
-            return;
+            break;
         }
         if (!start_response(c))
-            return;
+            return;             /* closed: `c` is gone */
     }
+    c->in_read = false;
 }
 
 static void on_write(struct bufferevent *bev, void *arg)

@@ -1,0 +1,135 @@
+/*
+ * daemon_int.h - the daemon's private parts, shared by daemon.c (loop,
+ * table, leader election, health server), source.c (where the HPAs come
+ * from) and live.c (the live ctl_cluster_ops and state persistence).
+ *
+ * Everything here runs on the one loop thread. A dhpa owns its HPA object,
+ * the arena its spec is parsed into and its ctl_hpa; a dhpa with a sync in
+ * flight is never freed or re-specced under the loop's feet: the change
+ * waits in `pending_obj` / `removed` until the sync has finished.
+ */
+#ifndef HPA_DAEMON_INT_H
+#define HPA_DAEMON_INT_H
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <jansson.h>
+
+#include "ctl/ctl.h"
+#include "daemon/daemon.h"
+#include "daemon/lease.h"
+#include "daemon/policy.h"
+#include "daemon/prom.h"
+#include "kube/client.h"
+
+typedef struct daemon daemon;
+typedef struct dfetch dfetch;
+
+/* One metric's last value and target, for /metrics. */
+typedef struct dmetric_val {
+    char name[128];
+    double value, target;
+} dmetric_val;
+
+typedef struct dhpa {
+    daemon *d;
+    char *key;                      /* "ns/name" (heap) */
+    char *ns, *name;                /* point into key's copy (heap) */
+    json_t *obj;                    /* the HPA object (owned ref) */
+    hpa_arena arena;                /* spec strings */
+    hpa_spec spec;
+    ctl_hpa ctl;
+    bool ctl_ready;
+    struct event *timer;
+    json_t *pending_obj;            /* new version waiting for the sync */
+    bool removed;                   /* drop once the sync finished */
+    json_t *scale;                  /* the Scale read by the last fetch */
+    char *persisted;                /* state JSON last written */
+    char *dump_path;                /* snapshot written by the last fetch */
+    double sync_started;            /* monotonic seconds */
+    bool have_result;
+    int32_t current, desired;
+    size_t n_mv;
+    dmetric_val *mv;
+    char last_event[256];           /* reason + message hash, dedup */
+    hpa_time_t last_event_time;
+    unsigned mark;                  /* source bookkeeping */
+    struct dhpa *next;              /* hash chain */
+} dhpa;
+
+struct daemon {
+    const daemon_opts *o;
+    struct event_base *base;
+    kube_client *kc;
+    kube_config kcfg;
+    ctl_cluster_ops ops;
+    ctl_config ccfg;
+    /* the HPA table: chained hash on key */
+    size_t n_hpas, n_buckets;
+    dhpa **buckets;
+    /* source */
+    dpol_source pol;
+    struct event *pol_timer;
+    kube_watch *hpa_watch;
+    char *hpa_rv;
+    struct event *relist_timer;
+    bool listed;
+    /* state */
+    dstore_kind store;
+    json_t *cm_data;                /* files mode: ConfigMap data read */
+    bool cm_exists;
+    /* leader election */
+    le_elector le;
+    struct event *le_timer;
+    bool leading, started;
+    const char *lease_ns;
+    char identity[LE_ID_MAX];
+    /* serving */
+    struct evhttp *http;
+    bool ready;
+    struct event *sig_term, *sig_int, *sig_hup, *drain_timer;
+    bool stopping;
+    int exit_code;
+    size_t in_flight;               /* syncs running */
+    /* --once */
+    size_t once_total, once_done, once_decided, once_failed, once_rescaled;
+    /* metrics */
+    prom_vec m_reconciles, m_api;
+    prom_hist m_duration;
+    uint64_t n_syncs_total;
+};
+
+/* ---- daemon.c --------------------------------------------------------- */
+hpa_time_t dm_now_wall(void);
+double dm_now_mono(void);
+dhpa *dm_find(daemon *d, const char *key);
+/* Add or update the HPA from `obj` (borrowed); logs and skips a bad one. */
+void dm_upsert(daemon *d, const json_t *obj);
+void dm_remove(daemon *d, dhpa *h);
+/* Tell the loop the source has delivered its full set once. */
+void dm_source_ready(daemon *d);
+/* Count an API answer for hpa_engine_api_requests_total. */
+void dm_count_api(daemon *d, const char *verb, long status);
+
+/* ---- source.c --------------------------------------------------------- */
+hpa_errcode src_start(daemon *d, hpa_err *e) HPA_WUR;
+void src_stop(daemon *d);
+void src_reload(daemon *d, bool force);
+
+/* ---- live.c ----------------------------------------------------------- */
+void live_ops(ctl_cluster_ops *ops);
+/* A request whose answer is counted in the API metrics. */
+hpa_errcode live_request(daemon *d, const char *method, const char *path,
+                         const json_t *body, const char *content_type,
+                         kube_response_cb cb, void *arg, hpa_err *e) HPA_WUR;
+/* Restore the persisted state of `h` into its ctl (from the HPA
+ * annotation or the ConfigMap data read at start). */
+void live_restore_state(daemon *d, dhpa *h);
+/* After a sync: compact, and persist the state when it changed. */
+void live_persist_state(daemon *d, dhpa *h);
+/* Files mode: read the state ConfigMap, then call `done`. */
+void live_load_configmap(daemon *d, void (*done)(daemon *d));
+/* The decision sidecar next to the dumped snapshot. */
+void live_dump_decision(daemon *d, dhpa *h, const ctl_result *res);
+
+#endif

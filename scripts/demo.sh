@@ -15,16 +15,16 @@ fi
 OUT=out
 mkdir -p "$OUT"
 TRACE=sim/traces/worldcup98_requests_per_min.csv
-# Trace day 68: 1998-07-07 21:30 GMT to 1998-07-08 21:30 GMT, the day of the
-# trace's busiest minute (a semi-final). The site served up to ~3,800
-# requests/s over 33 servers; 0.4 of it makes a load of up to ~1,500 req/s
-# for the example application, whose 10 pods serve ~1,960 req/s at their
-# CPU limit.
-FROM=5875200
-TO=5961600
-SCALE=0.4
+# 24 hours from 1998-07-07 09:30 GMT: the day of the trace's busiest minute
+# (21:41 GMT, the France-Croatia semi-final), with the busiest minute in the
+# middle of the replay. The site served up to ~3,800 requests/s over 33
+# servers; half of it makes a load of up to ~1,900 req/s for the example
+# application, whose 10 pods serve ~1,960 req/s at their CPU limit.
+FROM=5832000
+TO=5918400
+SCALE=0.5
 
-echo "== hpa-engine demo: World Cup 98, trace day 68 (1998-07-07/08), load x$SCALE"
+echo "== hpa-engine demo: World Cup 98, 1998-07-07 09:30 GMT + 24 h (semi-final night), load x$SCALE"
 echo "   policies: python-app-hpa (its own behavior) vs default-behavior (Kubernetes defaults)"
 echo
 "$ENGINE" simulate \

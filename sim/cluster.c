@@ -446,7 +446,7 @@ static void op_fetch(void *cluster, const hpa_spec *hpa, hpa_time_t now,
         o->phase = p->running <= t ? HPA_POD_RUNNING : HPA_POD_PENDING;
         o->has_start_time = p->bound <= t;
         /* kubelet sets startTime when it accepts the pod */
-        o->start_time = c->epoch + p->bound;
+        o->start_time = o->has_start_time ? c->epoch + p->bound : 0;
         if (p->bound > t) {
             o->ready = HPA_COND_ABSENT;
         } else if (p->ready <= t && !o->deleting) {

@@ -96,8 +96,13 @@ static sim_summary fleet_total(const sim_labeled *runs, size_t n)
             t.max_replicas = s->max_replicas;
         if (s->resp_p95 > t.resp_p95)
             t.resp_p95 = s->resp_p95;
+        /* quantiles do not add up: the total shows the largest */
+        if (s->util_p50 > t.util_p50)
+            t.util_p50 = s->util_p50;
         if (s->util_p95 > t.util_p95)
             t.util_p95 = s->util_p95;
+        if (s->util_p99 > t.util_p99)
+            t.util_p99 = s->util_p99;
         if (s->duration_s > t.duration_s)
             t.duration_s = s->duration_s;
     }
@@ -483,9 +488,9 @@ static void html_table(hpa_strbuf *b, const sim_report_meta *meta, const sim_lab
     size_t i;
 
     hpa_strbuf_append(b, "<table id=\"summary\"><thead><tr><th>run</th><th>pod-hours</th><th>overload s</th>"
-                         "<th>unserved</th><th>util mean</th><th>util p50</th><th>util p95</th><th>util p99</th>"
+                         "<th>unserved %</th><th>util mean %</th><th>util p50 %</th><th>util p95 %</th><th>util p99 %</th>"
                          "<th>scale-ups</th><th>scale-downs</th><th>flaps</th><th>replicas</th>"
-                         "<th>reaction s</th><th>resp. mean</th><th>resp. p95</th></tr></thead><tbody>\n");
+                         "<th>reaction s</th><th>resp. mean ms</th><th>resp. p95 ms</th></tr></thead><tbody>\n");
     for (i = 0; i <= n; i++) {
         sim_summary t;
         const sim_summary *s;
@@ -503,15 +508,22 @@ static void html_table(hpa_strbuf *b, const sim_report_meta *meta, const sim_lab
         hpa_strbuf_printf(b, "<tr><td><span class=\"sw\" style=\"background:%s\"></span>",
                           i < n ? palette[i % NPAL] : "#000");
         esc(b, name);
-        hpa_strbuf_printf(b, "</td><td>%.2f</td><td>%.0f</td><td>%.3f %%</td><td>%.1f %%</td><td>%.1f %%</td>"
-                             "<td>%.1f %%</td><td>%.1f %%</td><td>%d</td><td>%d</td><td>%d</td><td>%d&#8211;%d</td>"
-                             "<td>%.1f</td><td>%.1f ms</td><td>%.1f ms</td></tr>\n",
+        hpa_strbuf_printf(b, "</td><td>%.2f</td><td>%.0f</td><td>%.3f</td><td>%.1f</td><td>%.1f</td>"
+                             "<td>%.1f</td><td>%.1f</td><td>%d</td><td>%d</td><td>%d</td><td>%d&#8211;%d</td>"
+                             "<td>%.1f</td><td>%.1f</td><td>%.1f</td></tr>\n",
                           s->pod_hours, s->overload_seconds, s->unserved_fraction * 100, s->util_mean,
                           s->util_p50, s->util_p95, s->util_p99, s->scale_ups, s->scale_downs, s->flaps,
                           (int)s->min_replicas, (int)s->max_replicas, s->reaction_seconds,
                           s->resp_mean * 1000, s->resp_p95 * 1000);
     }
     hpa_strbuf_append(b, "</tbody></table>\n");
+}
+
+/* Overlaid runs often coincide: earlier ones are drawn wider so that
+ * every run stays visible. */
+static double run_width(size_t i, size_t n)
+{
+    return n > 1 ? 1.2 + 2.4 * (double)(n - 1 - i) / (double)(n - 1) : 1.4;
 }
 
 /* Plots for runs[0..n): overlaid (compare) or one set per run (fleet). */
@@ -555,7 +567,7 @@ static int html_plots(hpa_strbuf *b, const sim_labeled *runs, size_t n, size_t c
     nl = 0;
     lines[nl++] = (pline){"#444", NULL, 1.2, "demand", runs[0].r->n_rows, cols[F_T], cols[F_DEMAND]};
     for (i = 0; i < n; i++)
-        lines[nl++] = (pline){palette[(color0 + i) % NPAL], NULL, 1.4,
+        lines[nl++] = (pline){palette[(color0 + i) % NPAL], NULL, run_width(i, n),
                               n > 1 ? runs[i].name : "ready capacity (at CPU limit)", runs[i].r->n_rows,
                               cols[7 * i + F_T], cols[7 * i + F_CAP]};
     svg_plot(b, "Demand against ready capacity", xunit, "requests / s", xmax, dmax, lines, nl, NULL, 0);
@@ -566,7 +578,7 @@ static int html_plots(hpa_strbuf *b, const sim_labeled *runs, size_t n, size_t c
         size_t k;
         lines[nl++] = (pline){palette[(color0 + i) % NPAL], "5 3", 1.2, n > 1 ? NULL : "desired",
                               r->n_rows, cols[7 * i + F_T], cols[7 * i + F_DESIRED]};
-        lines[nl++] = (pline){palette[(color0 + i) % NPAL], NULL, 1.6, n > 1 ? runs[i].name : "ready",
+        lines[nl++] = (pline){palette[(color0 + i) % NPAL], NULL, run_width(i, n), n > 1 ? runs[i].name : "ready",
                               r->n_rows, cols[7 * i + F_T], cols[7 * i + F_READY]};
         for (k = 0; k < r->n_events && k < 3000; k++)
             marks[nm++] = (pmark){(double)r->events[k].t / 1000.0 / tdiv, r->events[k].to,
@@ -577,7 +589,7 @@ static int html_plots(hpa_strbuf *b, const sim_labeled *runs, size_t n, size_t c
     /* 3: utilization as the controller saw it, against the target */
     nl = 0;
     for (i = 0; i < n; i++)
-        lines[nl++] = (pline){palette[(color0 + i) % NPAL], NULL, 1.2,
+        lines[nl++] = (pline){palette[(color0 + i) % NPAL], NULL, run_width(i, n),
                               n > 1 ? runs[i].name : "CPU utilization in the HPA status", runs[i].r->n_rows,
                               cols[7 * i + F_T], cols[7 * i + F_SEEN]};
     if (target > 0) {

@@ -307,8 +307,8 @@ hpa_errcode sim_trace_resample(const sim_trace_raw *raw, const sim_trace_opts *o
     if (to > end)
         to = end;
     if (from < 0 || from >= to) {
-        hpa_err_set(e, HPA_ERANGE, "from", "cut [%g s, %g s) is empty for %s (the trace spans 0 to %g s)",
-                    from, o->to_s, name, end);
+        hpa_err_set(e, HPA_ERANGE, "from", "cut [%.0f s, %.0f s) is empty for %s (the trace spans 0 to %.0f s)",
+                    from, to, name, end);
         return HPA_ERANGE;
     }
     if (!(step > 0) || !isfinite(step)) {

@@ -126,6 +126,7 @@ void sims_world_log(sims_world *w, sims_res res, const char *type, json_t *obj, 
     le->type = type;
     le->obj = json_incref(obj);
     w->log_n++;
+    w->log_total++;
 }
 
 sims_workload *sims_world_find(sims_world *w, const char *ns, const char *name)

@@ -116,6 +116,7 @@ typedef struct sims_world {
     sims_store store[SIMS_RES_COUNT];   /* HPAS, LEASES, EVENTS are used */
     sims_log_entry log[SIMS_LOG_CAP];   /* ring */
     size_t log_head, log_n;
+    uint64_t log_total;             /* entries ever appended (watch cursors) */
     bool oom;
 } sims_world;
 

@@ -373,6 +373,9 @@ int cmd_simulate(int argc, char **argv)
              sc.fleet ? (sc.file ? sc.file : "-") : (sc.w[0].trace.file ? sc.w[0].trace.file : "-"),
              jobs[0].res.sum.duration_s / 3600);
     meta.description = desc;
+    /* a file written to stdout is the output: no table around it */
+    if ((json && !strcmp(json, "-")) || (csv && !strcmp(csv, "-")) || (report && !strcmp(report, "-")))
+        quiet = true;
     if (!quiet)
         sim_report_table(stdout, &meta, runs, n_jobs);
     if ((json && sim_report_write_json(json, &meta, runs, n_jobs, &e) != HPA_OK) ||

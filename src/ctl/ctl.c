@@ -288,18 +288,24 @@ static void restore_events(ctl_hpa *c)
     }
 }
 
+/* Keep the Scale's resourceVersion for the conditional update; the buffer
+ * is reused from sync to sync. */
 static int copy_rv(ctl_hpa *c, const char *rv)
 {
-    char *p;
+    size_t n;
 
-    free(c->resource_version);
-    c->resource_version = NULL;
+    c->has_rv = rv != NULL;
     if (!rv)
         return 0;
-    p = strdup(rv);
-    if (!p)
-        return -1;
-    c->resource_version = p;
+    n = strlen(rv) + 1;
+    if (n > c->rv_cap) {
+        char *p = realloc(c->resource_version, n < 32 ? 32 : n);
+        if (!p)
+            return -1;
+        c->resource_version = p;
+        c->rv_cap = n < 32 ? 32 : n;
+    }
+    memcpy(c->resource_version, rv, n);
     return 0;
 }
 
@@ -349,7 +355,7 @@ static void on_fetched(void *arg, const hpa_snapshot *snap, const hpa_err *err)
     }
     if (c->decision.rescale) {
         c->ops->set_replicas(c->cluster, &c->spec, c->decision.desired_replicas,
-                             c->resource_version, c->res.now, on_scaled, c);
+                             c->has_rv ? c->resource_version : NULL, c->res.now, on_scaled, c);
         return;
     }
     {

@@ -130,7 +130,9 @@ typedef struct ctl_hpa {
     int32_t last_desired;           /* status.desiredReplicas written last */
     hpa_arena status_arena[2];      /* double buffer for conditions etc. */
     int cur_arena;
-    char *resource_version;         /* from the fetch, in status arena */
+    char *resource_version;         /* the fetched Scale's, heap, reused */
+    size_t rv_cap;
+    bool has_rv;
     hpa_scale_event *saved_up, *saved_down;   /* undo for a failed rescale */
     size_t saved_cap_up, saved_cap_down, saved_n_up, saved_n_down;
     /* timing */

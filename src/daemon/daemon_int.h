@@ -22,7 +22,7 @@
 #include "daemon/prom.h"
 #include "kube/client.h"
 
-typedef struct daemon daemon;
+typedef struct dmn dmn;
 typedef struct dfetch dfetch;
 
 /* One metric's last value and target, for /metrics. */
@@ -32,7 +32,7 @@ typedef struct dmetric_val {
 } dmetric_val;
 
 typedef struct dhpa {
-    daemon *d;
+    dmn *d;
     char *key;                      /* "ns/name" (heap) */
     char *ns, *name;                /* point into key's copy (heap) */
     json_t *obj;                    /* the HPA object (owned ref) */
@@ -46,6 +46,7 @@ typedef struct dhpa {
     json_t *scale;                  /* the Scale read by the last fetch */
     char *persisted;                /* state JSON last written */
     char *dump_path;                /* snapshot written by the last fetch */
+    char *scale_path;               /* the Scale's URL path (last fetch) */
     double sync_started;            /* monotonic seconds */
     bool have_result;
     int32_t current, desired;
@@ -57,7 +58,7 @@ typedef struct dhpa {
     struct dhpa *next;              /* hash chain */
 } dhpa;
 
-struct daemon {
+struct dmn {
     const daemon_opts *o;
     struct event_base *base;
     kube_client *kc;
@@ -91,6 +92,7 @@ struct daemon {
     bool stopping;
     int exit_code;
     size_t in_flight;               /* syncs running */
+    size_t api_in_flight;           /* requests of ours not answered yet */
     /* --once */
     size_t once_total, once_done, once_decided, once_failed, once_rescaled;
     /* metrics */
@@ -102,34 +104,34 @@ struct daemon {
 /* ---- daemon.c --------------------------------------------------------- */
 hpa_time_t dm_now_wall(void);
 double dm_now_mono(void);
-dhpa *dm_find(daemon *d, const char *key);
+dhpa *dm_find(dmn *d, const char *key);
 /* Add or update the HPA from `obj` (borrowed); logs and skips a bad one. */
-void dm_upsert(daemon *d, const json_t *obj);
-void dm_remove(daemon *d, dhpa *h);
+void dm_upsert(dmn *d, const json_t *obj);
+void dm_remove(dmn *d, dhpa *h);
 /* Tell the loop the source has delivered its full set once. */
-void dm_source_ready(daemon *d);
+void dm_source_ready(dmn *d);
 /* Count an API answer for hpa_engine_api_requests_total. */
-void dm_count_api(daemon *d, const char *verb, long status);
+void dm_count_api(dmn *d, const char *verb, long status);
 
 /* ---- source.c --------------------------------------------------------- */
-hpa_errcode src_start(daemon *d, hpa_err *e) HPA_WUR;
-void src_stop(daemon *d);
-void src_reload(daemon *d, bool force);
+hpa_errcode src_start(dmn *d, hpa_err *e) HPA_WUR;
+void src_stop(dmn *d);
+void src_reload(dmn *d, bool force);
 
 /* ---- live.c ----------------------------------------------------------- */
 void live_ops(ctl_cluster_ops *ops);
 /* A request whose answer is counted in the API metrics. */
-hpa_errcode live_request(daemon *d, const char *method, const char *path,
+hpa_errcode live_request(dmn *d, const char *method, const char *path,
                          const json_t *body, const char *content_type,
                          kube_response_cb cb, void *arg, hpa_err *e) HPA_WUR;
 /* Restore the persisted state of `h` into its ctl (from the HPA
  * annotation or the ConfigMap data read at start). */
-void live_restore_state(daemon *d, dhpa *h);
+void live_restore_state(dmn *d, dhpa *h);
 /* After a sync: compact, and persist the state when it changed. */
-void live_persist_state(daemon *d, dhpa *h);
+void live_persist_state(dmn *d, dhpa *h);
 /* Files mode: read the state ConfigMap, then call `done`. */
-void live_load_configmap(daemon *d, void (*done)(daemon *d));
+void live_load_configmap(dmn *d, void (*done)(dmn *d));
 /* The decision sidecar next to the dumped snapshot. */
-void live_dump_decision(daemon *d, dhpa *h, const ctl_result *res);
+void live_dump_decision(dmn *d, dhpa *h, const ctl_result *res);
 
 #endif

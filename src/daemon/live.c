@@ -33,7 +33,7 @@
 /* ---- requests counted for /metrics --------------------------------------- */
 
 typedef struct req_ctx {
-    daemon *d;
+    dmn *d;
     kube_response_cb cb;
     void *arg;
     char verb[8];
@@ -43,13 +43,14 @@ static void on_counted(const kube_response *r, void *arg)
 {
     req_ctx *rc = arg;
 
+    rc->d->api_in_flight--;
     dm_count_api(rc->d, rc->verb, r->status);
     if (rc->cb)
         rc->cb(r, rc->arg);
     free(rc);
 }
 
-hpa_errcode live_request(daemon *d, const char *method, const char *path, const json_t *body,
+hpa_errcode live_request(dmn *d, const char *method, const char *path, const json_t *body,
                          const char *content_type, kube_response_cb cb, void *arg, hpa_err *e)
 {
     req_ctx *rc = calloc(1, sizeof(*rc));
@@ -64,6 +65,8 @@ hpa_errcode live_request(daemon *d, const char *method, const char *path, const 
     code = kube_request(d->kc, method, path, body, content_type, NULL, on_counted, rc, e);
     if (code != HPA_OK)
         free(rc);
+    else
+        d->api_in_flight++;
     return code;
 }
 
@@ -73,7 +76,7 @@ static const char *key_of(const hpa_spec *hpa, char *buf, size_t len)
     return buf;
 }
 
-static dhpa *find_hpa(daemon *d, const hpa_spec *hpa)
+static dhpa *find_hpa(dmn *d, const hpa_spec *hpa)
 {
     char key[512];
 
@@ -83,7 +86,7 @@ static dhpa *find_hpa(daemon *d, const hpa_spec *hpa)
 /* ---- fetch --------------------------------------------------------------- */
 
 struct dfetch {
-    daemon *d;
+    dmn *d;
     dhpa *h;
     const hpa_spec *hpa;
     hpa_time_t now;
@@ -131,8 +134,10 @@ static void fetch_fail(dfetch *f, const hpa_err *err, const char *what)
     f->err = *err;
     if (what) {
         char msg[HPA_ERR_MSG_MAX];
-        snprintf(msg, sizeof(msg), "%s: %s", what, err->msg);
-        snprintf(f->err.msg, sizeof(f->err.msg), "%s", msg);
+        if (snprintf(msg, sizeof(msg), "%s: %s", what, err->msg) < 0)
+            msg[0] = '\0';
+        if (snprintf(f->err.msg, sizeof(f->err.msg), "%s", msg) < 0)
+            f->err.msg[0] = '\0';
     }
 }
 
@@ -431,7 +436,7 @@ static void on_discovered(const kube_resource *r, const hpa_err *err, void *arg)
 static void live_fetch(void *cluster, const hpa_spec *hpa, hpa_time_t now, ctl_fetch_cb cb,
                        void *arg)
 {
-    daemon *d = cluster;
+    dmn *d = cluster;
     dfetch *f = calloc(1, sizeof(*f));
     hpa_err e;
 
@@ -671,9 +676,11 @@ static void fetch_complete(dfetch *f)
     if (hpa_codec_snapshot_from_json(root, &f->a, &snap, &st, &opts, &e) != HPA_OK) {
         char msg[HPA_ERR_MSG_MAX];
 
-        snprintf(msg, sizeof(msg), "the API's answers cannot be read: %s%s%s", e.path,
-                 e.path[0] ? ": " : "", e.msg);
-        snprintf(e.msg, sizeof(e.msg), "%s", msg);
+        if (snprintf(msg, sizeof(msg), "the API's answers cannot be read: %s%s%s", e.path,
+                     e.path[0] ? ": " : "", e.msg) < 0)
+            msg[0] = '\0';
+        if (snprintf(e.msg, sizeof(e.msg), "%s", msg) < 0)
+            e.msg[0] = '\0';
         f->cb(f->arg, NULL, &e);
         goto out;
     }
@@ -682,7 +689,8 @@ static void fetch_complete(dfetch *f)
     if (f->h) {
         json_decref(f->h->scale);
         f->h->scale = json_incref(f->scale);
-        free(f->h->ctl.resource_version == NULL ? NULL : NULL);
+        free(f->h->scale_path);
+        f->h->scale_path = strdup(f->scale_path);
     }
     f->cb(f->arg, &snap, NULL);
 out:
@@ -693,7 +701,7 @@ out:
 /* ---- set replicas, status, events ------------------------------------------ */
 
 typedef struct wctx {
-    daemon *d;
+    dmn *d;
     ctl_done_cb cb;
     void *arg;
     char key[512];
@@ -715,70 +723,496 @@ static void on_scaled(const kube_response *r, void *arg)
 static void live_set_replicas(void *cluster, const hpa_spec *hpa, int32_t replicas,
                               const char *rv, hpa_time_t now, ctl_done_cb cb, void *arg)
 {
-    daemon *d = cluster;
+    dmn *d = cluster;
     dhpa *h = find_hpa(d, hpa);
     json_t *body = NULL, *spec, *meta;
     wctx *w = NULL;
-    hpa_strbuf path = HPA_STRBUF_INIT;
     hpa_err e;
 
     (void)now;
     hpa_err_clear(&e);
     if (d->o->dry_run) {
-        dlog(DLOG_INFO, h ? h->key : hpa->name, "dry-run: would scale %s/%s to %d", hpa->target.kind,
-             hpa->target.name, (int)replicas);
+        dlog(DLOG_INFO, h ? h->key : hpa->name, "dry-run: would scale %s %s to %d",
+             hpa->target.kind, hpa->target.name, (int)replicas);
         cb(arg, NULL);
         return;
     }
     if (!d->leading) {
         hpa_err_set(&e, HPA_EINVAL, NULL, "not the leader: the scale is left alone");
-        cb(arg, &e);
-        return;
+        goto fail;
     }
-    if (!h || !h->scale) {
+    if (!h || !h->scale || !h->scale_path) {
         hpa_err_set(&e, HPA_EINVAL, NULL, "no Scale was read for this HPA");
-        cb(arg, &e);
-        return;
+        goto fail;
     }
     /* UPSTREAM: the controller updates the Scale it read, so the PUT
-     * carries that resourceVersion and a concurrent change is a 409 */
+     * carries that resourceVersion and a concurrent change is a 409 that
+     * the next sync re-reads; nothing is ever overwritten blindly */
     body = json_deep_copy(h->scale);
     spec = json_object_get(body, "spec");
     meta = json_object_get(body, "metadata");
-    if (!body || !json_is_object(spec) || !json_is_object(meta) || !(w = calloc(1, sizeof(*w)))) {
+    if (!body || !json_is_object(meta) || !(w = calloc(1, sizeof(*w)))) {
         hpa_err_set(&e, HPA_ENOMEM, NULL, "out of memory");
         goto fail;
+    }
+    if (!json_is_object(spec)) {
+        spec = json_object();
+        json_object_set_new(body, "spec", spec);
     }
     json_object_set_new(spec, "replicas", json_integer(replicas));
     if (rv)
         json_object_set_new(meta, "resourceVersion", json_string(rv));
-    json_object_del(body, "status");
-    {
-        const json_t *sp = json_object_get(json_object_get(h->scale, "metadata"), "selfLink");
-        (void)sp;
-    }
     w->d = d;
     w->cb = cb;
     w->arg = arg;
     w->replicas = replicas;
     snprintf(w->key, sizeof(w->key), "%s", h->key);
-    {
-        const char *p = json_string_value(json_object_get(h->obj, "__scalePath"));
-        (void)p;
-    }
-    if (!h->ctl_ready) {
-        hpa_err_set(&e, HPA_EINVAL, NULL, "the HPA is not ready");
+    if (live_request(d, "PUT", h->scale_path, body, NULL, on_scaled, w, &e) != HPA_OK)
         goto fail;
-    }
-    hpa_strbuf_append(&path, json_string_value(json_object_get(h->scale, "__path")) ?: "");
-    goto put;
-put: {
-        const char *sp = h->scale ? json_string_value(json_object_get(h->scale, "x")) : NULL;
-        (void)sp;
-    }
+    json_decref(body);
+    return;
 fail:
-    hpa_strbuf_free(&path);
     json_decref(body);
     free(w);
     cb(arg, &e);
+}
+
+static void on_status(const kube_response *r, void *arg)
+{
+    wctx *w = arg;
+
+    if (r->err.code != HPA_OK)
+        dlog(DLOG_WARN, w->key, "status update failed: %s", r->err.msg);
+    w->cb(w->arg, r->err.code == HPA_OK ? NULL : &r->err);
+    free(w);
+}
+
+static char *hpa_path(const char *ns, const char *name, const char *sub)
+{
+    hpa_strbuf p = HPA_STRBUF_INIT;
+
+    hpa_strbuf_printf(&p, "/apis/autoscaling/v2/namespaces/%s/horizontalpodautoscalers/%s%s", ns,
+                      name, sub ? sub : "");
+    if (p.oom) {
+        hpa_strbuf_free(&p);
+        return NULL;
+    }
+    return p.s;
+}
+
+static json_t *status_json(const ctl_status *st)
+{
+    json_t *s = json_object();
+    char ts[HPA_TIME_STR_MAX];
+
+    if (!s)
+        return NULL;
+    json_object_set_new(s, "currentReplicas", json_integer(st->current_replicas));
+    json_object_set_new(s, "desiredReplicas", json_integer(st->desired_replicas));
+    if (st->metrics_computed) {
+        hpa_decision d;
+
+        memset(&d, 0, sizeof(d));
+        d.n_metrics = st->n_metrics;
+        d.metrics = st->metrics;
+        json_object_set_new(s, "currentMetrics", hpa_codec_metric_statuses_to_json(&d));
+    }
+    json_object_set_new(s, "conditions", hpa_codec_conditions_to_json(st->n_conditions, st->conditions));
+    if (st->has_last_scale_time)
+        json_object_set_new(s, "lastScaleTime",
+                            json_string(hpa_time_format(st->last_scale_time, ts, sizeof(ts))));
+    return s;
+}
+
+static void live_write_status(void *cluster, const hpa_spec *hpa, const ctl_status *st,
+                              ctl_done_cb cb, void *arg)
+{
+    dmn *d = cluster;
+    dhpa *h = find_hpa(d, hpa);
+    json_t *body = NULL, *status;
+    char *path = NULL;
+    wctx *w = NULL;
+    hpa_err e;
+
+    hpa_err_clear(&e);
+    /* files mode: the HPA is not an API object; the status lives in the
+     * log and /metrics only */
+    if (!d->o->hpa_source_cluster || d->o->dry_run || !h) {
+        if (dlog_enabled(DLOG_DEBUG)) {
+            json_t *sj = status_json(st);
+            char *s = sj ? json_dumps(sj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+
+            dlog(DLOG_DEBUG, h ? h->key : hpa->name, "status %s", s ? s : "");
+            free(s);
+            json_decref(sj);
+        }
+        cb(arg, NULL);
+        return;
+    }
+    if (!d->leading) {
+        cb(arg, NULL);
+        return;
+    }
+    status = status_json(st);
+    body = json_object();
+    path = hpa_path(h->ns, h->name, "/status");
+    w = calloc(1, sizeof(*w));
+    if (!status || !body || !path || !w) {
+        json_decref(status);
+        hpa_err_set(&e, HPA_ENOMEM, NULL, "out of memory");
+        goto fail;
+    }
+    json_object_set_new(body, "status", status);
+    w->d = d;
+    w->cb = cb;
+    w->arg = arg;
+    snprintf(w->key, sizeof(w->key), "%s", h->key);
+    if (live_request(d, "PATCH", path, body, "application/merge-patch+json", on_status, w, &e) !=
+        HPA_OK)
+        goto fail;
+    json_decref(body);
+    free(path);
+    return;
+fail:
+    json_decref(body);
+    free(path);
+    free(w);
+    cb(arg, &e);
+}
+
+static void on_event_posted(const kube_response *r, void *arg)
+{
+    char *key = arg;
+
+    if (r->err.code != HPA_OK)
+        dlog(DLOG_DEBUG, key, "event not recorded: %s", r->err.msg);
+    free(key);
+}
+
+/* Same reason and message as the last event of this HPA within 5 minutes:
+ * the event recorder would aggregate it; do not post it again. */
+static bool event_is_repeat(dhpa *h, const char *reason, const char *msg, hpa_time_t now)
+{
+    char sig[256];
+
+    snprintf(sig, sizeof(sig), "%s|%.200s", reason, msg);
+    if (!strcmp(sig, h->last_event) && now - h->last_event_time < 5 * 60 * HPA_MS_PER_S)
+        return true;
+    snprintf(h->last_event, sizeof(h->last_event), "%s", sig);
+    h->last_event_time = now;
+    return false;
+}
+
+static void live_record_event(void *cluster, const hpa_spec *hpa, hpa_time_t now,
+                              const char *type, const char *reason, const char *message)
+{
+    dmn *d = cluster;
+    dhpa *h = find_hpa(d, hpa);
+    json_t *ev = NULL, *meta, *inv, *src;
+    char ts[HPA_TIME_STR_MAX], *key = NULL;
+    hpa_strbuf path = HPA_STRBUF_INIT, gen = HPA_STRBUF_INIT;
+    hpa_err e;
+
+    dlog(!strcmp(type, "Warning") ? DLOG_WARN : DLOG_INFO, h ? h->key : hpa->name, "event %s %s: %s",
+         type, reason, message);
+    if (!h || d->o->dry_run || !d->leading || event_is_repeat(h, reason, message, now))
+        return;
+    hpa_time_format(now, ts, sizeof(ts));
+    hpa_strbuf_printf(&path, "/api/v1/namespaces/%s/events", h->ns);
+    hpa_strbuf_printf(&gen, "%s.", h->name);
+    ev = json_object();
+    meta = json_object();
+    inv = json_object();
+    src = json_object();
+    key = strdup(h->key);
+    if (!ev || !meta || !inv || !src || !key || path.oom || gen.oom) {
+        json_decref(meta);
+        json_decref(inv);
+        json_decref(src);
+        goto out;
+    }
+    json_object_set_new(meta, "generateName", json_string(gen.s));
+    json_object_set_new(meta, "namespace", json_string(h->ns));
+    json_object_set_new(ev, "metadata", meta);
+    json_object_set_new(inv, "apiVersion", json_string("autoscaling/v2"));
+    json_object_set_new(inv, "kind", json_string("HorizontalPodAutoscaler"));
+    json_object_set_new(inv, "name", json_string(h->name));
+    json_object_set_new(inv, "namespace", json_string(h->ns));
+    {
+        const json_t *uid = json_object_get(json_object_get(h->obj, "metadata"), "uid");
+        if (json_is_string(uid))
+            json_object_set(inv, "uid", (json_t *)uid);
+    }
+    json_object_set_new(ev, "involvedObject", inv);
+    json_object_set_new(ev, "type", json_string(type));
+    json_object_set_new(ev, "reason", json_string(reason));
+    json_object_set_new(ev, "message", json_string(message));
+    json_object_set_new(src, "component", json_string("horizontal-pod-autoscaler"));
+    json_object_set_new(ev, "source", src);
+    json_object_set_new(ev, "reportingComponent", json_string("hpa-engine"));
+    json_object_set_new(ev, "reportingInstance", json_string(d->identity));
+    json_object_set_new(ev, "firstTimestamp", json_string(ts));
+    json_object_set_new(ev, "lastTimestamp", json_string(ts));
+    json_object_set_new(ev, "count", json_integer(1));
+    if (live_request(d, "POST", path.s, ev, NULL, on_event_posted, key, &e) == HPA_OK)
+        key = NULL;
+out:
+    free(key);
+    json_decref(ev);
+    hpa_strbuf_free(&path);
+    hpa_strbuf_free(&gen);
+}
+
+void live_ops(ctl_cluster_ops *ops)
+{
+    ops->fetch = live_fetch;
+    ops->set_replicas = live_set_replicas;
+    ops->write_status = live_write_status;
+    ops->record_event = live_record_event;
+}
+
+/* ---- state persistence --------------------------------------------------- */
+
+void live_restore_state(dmn *d, dhpa *h)
+{
+    const char *s = NULL;
+    hpa_state st;
+    hpa_err e;
+    char key[512];
+
+    if (d->store == DSTORE_ANNOTATION) {
+        s = json_string_value(json_object_get(
+            json_object_get(json_object_get(h->obj, "metadata"), "annotations"), DSTATE_ANNOTATION));
+    } else if (d->store == DSTORE_CONFIGMAP && d->cm_data) {
+        s = json_string_value(json_object_get(d->cm_data, dstate_key(h->ns, h->name, key, sizeof(key))));
+    }
+    if (!s)
+        return;
+    hpa_state_init(&st);
+    if (dstate_decode(s, &st, &e) != HPA_OK) {
+        dlog(DLOG_WARN, h->key, "persisted state ignored: %s: %s", e.path, e.msg);
+        return;
+    }
+    if (hpa_state_copy(&h->ctl.state, &st) == HPA_OK) {
+        free(h->persisted);
+        h->persisted = strdup(s);
+        dlog(DLOG_INFO, h->key, "restored state: %zu recommendation(s), %zu/%zu scale event(s)",
+             st.n_recs, st.n_up, st.n_down);
+    }
+    hpa_state_free(&st);
+}
+
+typedef struct pctx {
+    dmn *d;
+    char *key;          /* HPA key */
+    char *json;         /* the state being written */
+    bool created;
+} pctx;
+
+static void pctx_free(pctx *p)
+{
+    free(p->key);
+    free(p->json);
+    free(p);
+}
+
+static void persisted(pctx *p)
+{
+    dhpa *h = dm_find(p->d, p->key);
+
+    if (h) {
+        free(h->persisted);
+        h->persisted = p->json;
+        p->json = NULL;
+    }
+    if (p->d->cm_data) {
+        char k[512];
+        const char *slash = strchr(p->key, '/');
+
+        if (slash) {
+            snprintf(k, sizeof(k), "%.*s.%s", (int)(slash - p->key), p->key, slash + 1);
+            json_object_set_new(p->d->cm_data, k, json_string(h && h->persisted ? h->persisted : ""));
+        }
+    }
+}
+
+static hpa_errcode cm_write(pctx *p, bool create, hpa_err *e);
+
+static void on_cm_written(const kube_response *r, void *arg)
+{
+    pctx *p = arg;
+    hpa_err e;
+
+    if (r->err.code == HPA_OK) {
+        p->d->cm_exists = true;
+        persisted(p);
+        pctx_free(p);
+        return;
+    }
+    /* no ConfigMap yet: create it; someone else created it: patch */
+    if ((r->status == 404 && !p->created) || (r->status == 409 && p->created)) {
+        p->created = r->status == 404;
+        if (cm_write(p, r->status == 404, &e) == HPA_OK)
+            return;
+    }
+    dlog(DLOG_WARN, p->key, "state not persisted to ConfigMap %s/%s: %s", p->d->lease_ns,
+         DSTATE_CONFIGMAP, r->err.msg);
+    pctx_free(p);
+}
+
+static hpa_errcode cm_write(pctx *p, bool create, hpa_err *e)
+{
+    dmn *d = p->d;
+    json_t *body = json_object(), *data = json_object(), *meta;
+    hpa_strbuf path = HPA_STRBUF_INIT;
+    char k[512];
+    const char *slash = strchr(p->key, '/');
+    hpa_errcode rc;
+
+    if (!body || !data || !slash) {
+        json_decref(body);
+        json_decref(data);
+        return hpa_err_set(e, HPA_ENOMEM, NULL, "out of memory");
+    }
+    snprintf(k, sizeof(k), "%.*s.%s", (int)(slash - p->key), p->key, slash + 1);
+    json_object_set_new(data, k, json_string(p->json));
+    json_object_set_new(body, "data", data);
+    if (create) {
+        meta = json_object();
+        json_object_set_new(meta, "name", json_string(DSTATE_CONFIGMAP));
+        json_object_set_new(meta, "namespace", json_string(d->lease_ns));
+        json_object_set_new(body, "metadata", meta);
+        hpa_strbuf_printf(&path, "/api/v1/namespaces/%s/configmaps", d->lease_ns);
+        rc = live_request(d, "POST", path.s, body, NULL, on_cm_written, p, e);
+    } else {
+        hpa_strbuf_printf(&path, "/api/v1/namespaces/%s/configmaps/%s", d->lease_ns, DSTATE_CONFIGMAP);
+        rc = live_request(d, "PATCH", path.s, body, "application/merge-patch+json", on_cm_written, p, e);
+    }
+    json_decref(body);
+    hpa_strbuf_free(&path);
+    return rc;
+}
+
+static void on_annotated(const kube_response *r, void *arg)
+{
+    pctx *p = arg;
+
+    if (r->err.code == HPA_OK)
+        persisted(p);
+    else
+        dlog(DLOG_WARN, p->key, "state not persisted (annotation %s): %s", DSTATE_ANNOTATION,
+             r->err.msg);
+    pctx_free(p);
+}
+
+void live_persist_state(dmn *d, dhpa *h)
+{
+    pctx *p;
+    char *json;
+    hpa_err e;
+
+    if (!h->ctl.state.known)
+        return;
+    hpa_state_compact(&h->ctl.state, &h->ctl.spec, &d->ccfg.opts, h->ctl.res.now);
+    if (d->store == DSTORE_NONE || d->o->dry_run || !d->leading)
+        return;
+    if (!(json = dstate_encode(&h->ctl.state)))
+        return;
+    if (h->persisted && !strcmp(h->persisted, json)) {
+        free(json);
+        return;
+    }
+    p = calloc(1, sizeof(*p));
+    if (!p || !(p->key = strdup(h->key))) {
+        free(p);
+        free(json);
+        return;
+    }
+    p->d = d;
+    p->json = json;
+    if (d->store == DSTORE_CONFIGMAP) {
+        if (cm_write(p, !d->cm_exists, &e) != HPA_OK) {
+            dlog(DLOG_WARN, h->key, "state not persisted: %s", e.msg);
+            pctx_free(p);
+        }
+        p = NULL;
+        if (!d->cm_exists)
+            d->cm_exists = true;   /* one create in flight is enough; 409 falls back to patch */
+        return;
+    }
+    {
+        json_t *body = json_object(), *meta = json_object(), *ann = json_object();
+        char *path = hpa_path(h->ns, h->name, NULL);
+
+        if (body && meta && ann && path) {
+            json_object_set_new(ann, DSTATE_ANNOTATION, json_string(json));
+            json_object_set_new(meta, "annotations", ann);
+            json_object_set_new(body, "metadata", meta);
+            meta = ann = NULL;
+            if (live_request(d, "PATCH", path, body, "application/merge-patch+json", on_annotated,
+                             p, &e) == HPA_OK)
+                p = NULL;
+        }
+        json_decref(meta);
+        json_decref(ann);
+        json_decref(body);
+        free(path);
+        if (p)
+            pctx_free(p);
+    }
+}
+
+static void (*cm_loaded_cb)(dmn *d);
+
+static void on_cm_read(const kube_response *r, void *arg)
+{
+    dmn *d = arg;
+
+    if (r->err.code == HPA_OK && json_is_object(json_object_get(r->body, "data"))) {
+        json_decref(d->cm_data);
+        d->cm_data = json_deep_copy(json_object_get(r->body, "data"));
+        d->cm_exists = true;
+    } else if (r->status == 404) {
+        d->cm_exists = false;
+    } else if (r->err.code == HPA_OK) {
+        d->cm_exists = true;
+    } else {
+        dlog(DLOG_WARN, NULL, "cannot read the state ConfigMap %s/%s: %s; starting without it",
+             d->lease_ns, DSTATE_CONFIGMAP, r->err.msg);
+    }
+    if (!d->cm_data)
+        d->cm_data = json_object();
+    if (cm_loaded_cb)
+        cm_loaded_cb(d);
+}
+
+void live_load_configmap(dmn *d, void (*done)(dmn *d))
+{
+    hpa_strbuf path = HPA_STRBUF_INIT;
+    hpa_err e;
+
+    cm_loaded_cb = done;
+    hpa_strbuf_printf(&path, "/api/v1/namespaces/%s/configmaps/%s", d->lease_ns, DSTATE_CONFIGMAP);
+    if (live_request(d, "GET", path.s, NULL, NULL, on_cm_read, d, &e) != HPA_OK) {
+        dlog(DLOG_WARN, NULL, "cannot read the state ConfigMap: %s", e.msg);
+        if (!d->cm_data)
+            d->cm_data = json_object();
+        done(d);
+    }
+    hpa_strbuf_free(&path);
+}
+
+void live_dump_decision(dmn *d, dhpa *h, const ctl_result *res)
+{
+    hpa_strbuf p = HPA_STRBUF_INIT;
+    json_t *j;
+
+    if (!d->o->snapshot_dir || !h->dump_path || !res->decided || !res->decision)
+        return;
+    hpa_strbuf_printf(&p, "%s.decision.json", h->dump_path);
+    j = hpa_codec_decision_to_json(res->decision, &h->ctl.state);
+    if (j && !p.oom && json_dump_file(j, p.s, JSON_INDENT(1) | JSON_PRESERVE_ORDER) != 0)
+        dlog(DLOG_WARN, h->key, "cannot write %s: %s", p.s, strerror(errno));
+    json_decref(j);
+    hpa_strbuf_free(&p);
 }

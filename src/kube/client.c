@@ -16,6 +16,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <signal.h>
 #include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1072,6 +1073,18 @@ kube_client *kube_client_new(struct event_base *base, const kube_config *cfg,
     if (!cfg || !cfg->server) {
         hpa_err_set(e, HPA_EINVAL, "server", "the configuration has no server");
         return NULL;
+    }
+    {
+        /* With CURLOPT_NOSIGNAL (required with an event loop) a write to a
+         * connection the server closed raises SIGPIPE inside OpenSSL;
+         * the default action would kill the daemon. A handler the program
+         * installed itself is left alone. */
+        struct sigaction sa;
+
+        if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL) {
+            sa.sa_handler = SIG_IGN;
+            sigaction(SIGPIPE, &sa, NULL);
+        }
     }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         hpa_err_set(e, HPA_EIO, NULL, "libcurl could not be initialised");

@@ -26,6 +26,10 @@
  * Rate limit: a token bucket (qps, burst); requests over budget wait in a
  * FIFO queue. Every attempt, retries included, takes a token.
  *
+ * SIGPIPE: kube_client_new() sets it to SIG_IGN when it still has the
+ * default action (a peer closing a TLS connection must not kill the
+ * process); a handler the program installed is kept.
+ *
  * Callbacks: each accepted request gets exactly one callback, always from
  * the event loop (never from inside kube_request()). Callbacks may start
  * new requests; they must not free the client.

@@ -18,6 +18,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -647,6 +648,8 @@ ts_server *ts_start(const ts_opts *o)
 
     if (!s)
         return NULL;
+    /* A client that drops the connection must not kill the test. */
+    signal(SIGPIPE, SIG_IGN);
     if (o)
         s->o = *o;
     pthread_mutex_init(&s->mu, NULL);

@@ -42,6 +42,15 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static json_t *held[512];
+static size_t nheld;
+
+static void release_held(void)
+{
+    while (nheld > 0)
+        json_decref(held[--nheld]);
+}
+
 typedef struct result {
     int done;
     long status;
@@ -61,8 +70,12 @@ static void on_resp(const kube_response *r, void *arg)
     res->code = r->err.code;
     snprintf(res->msg, sizeof(res->msg), "%s", r->err.msg);
     res->attempts = r->attempts;
-    json_decref(res->body);
     res->body = r->body ? json_incref(r->body) : NULL;
+    if (res->body) {
+        /* released by fx_free */
+        assert_true(nheld < sizeof(held) / sizeof(held[0]));
+        held[nheld++] = res->body;
+    }
     res->at = now_ms();
 }
 
@@ -130,6 +143,7 @@ static void fx_free(fixture *f)
     ts_stop(f->srv);
     kube_config_free(&f->cfg);
     event_base_free(f->base);
+    release_held();
     if (logbuf.s && (strstr(logbuf.s, "SECRET") || strstr(logbuf.s, "Bearer")))
         fail_msg("a log line shows a credential:\n%s", logbuf.s);
     hpa_strbuf_reset(&logbuf);
@@ -146,9 +160,10 @@ static void get(fixture *f, const char *path, const kube_req_opts *o, result *r)
 
 static void result_free(result *r)
 {
-    json_decref(r->body);
     r->body = NULL;
 }
+
+
 
 static ts_response json_reply(int status, const char *body)
 {
@@ -384,6 +399,30 @@ static void test_401_refreshes_token_file(void **state)
     free(a0);
     free(a1);
     unlink(path);
+    fx_free(&f);
+}
+
+/* proxy-url: a plain-HTTP API server reached through an HTTP proxy (the
+ * test server plays the proxy and sees the absolute URL). */
+static void test_proxy_url(void **state)
+{
+    fixture f;
+    result r;
+    char *target;
+
+    (void)state;
+    fx_init(&f, false, false);
+    f.cfg.proxy_url = strdup(ts_url(f.srv));
+    free(f.cfg.server);
+    f.cfg.server = strdup("http://kubernetes.invalid:8080");
+    fx_client(&f);
+    get(&f, "/api/v1/pods", NULL, &r);
+    run_until(f.base, &r.done, 1, 5000);
+    if (r.code != HPA_OK)
+        fail_msg("%s", r.msg);
+    target = ts_req_target(f.srv, 0);
+    assert_string_equal(target, "http://kubernetes.invalid:8080/api/v1/pods");
+    free(target);
     fx_free(&f);
 }
 
@@ -1021,6 +1060,7 @@ int main(void)
         cmocka_unit_test(test_client_cert),
         cmocka_unit_test(test_basic_auth),
         cmocka_unit_test(test_401_refreshes_token_file),
+        cmocka_unit_test(test_proxy_url),
         cmocka_unit_test(test_retry_5xx),
         cmocka_unit_test(test_non_idempotent_not_retried),
         cmocka_unit_test(test_conflict_returned),

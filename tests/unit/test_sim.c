@@ -390,7 +390,7 @@ static void test_determinism(void **state)
     sim_series s;
     sim_job jobs[2][6];
     sim_labeled runs[2][6];
-    char dir[] = "/tmp/test_sim_XXXXXX";
+    char dir[32];
     const char *kinds[3] = {"json", "csv", "html"};
     char *files[2][3];
     size_t len[2][3], i, k;
@@ -399,6 +399,9 @@ static void test_determinism(void **state)
     sim_report_meta meta = {SIM_MODE_FLEET, 5, "determinism", NULL};
 
     (void)state;
+    /* mkdtemp's template: six 'X' at the end */
+    snprintf(dir, sizeof(dir), "/tmp/test_sim_%6s", "");
+    memset(dir + strlen(dir) - 6, 'X', 6);
     assert_non_null(mkdtemp(dir));
     load_policy(percent_up_only, &a, &spec);
     sim_model_default(&m);

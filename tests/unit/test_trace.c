@@ -60,14 +60,18 @@ static void test_bad_traces(void **state)
 
 static void test_read_file_errors(void **state)
 {
-    char path[] = "/tmp/test_trace_XXXXXX";
-    int fd = mkstemp(path);
+    char path[32];
+    int fd;
     sim_trace_raw r;
     hpa_err e;
     char buf[600];
     const char *text = "time_s,value\n0,5\n30,-1\n";
 
     (void)state;
+    /* mkstemp's template: six 'X' at the end */
+    snprintf(path, sizeof(path), "/tmp/test_trace_%6s", "");
+    memset(path + strlen(path) - 6, 'X', 6);
+    fd = mkstemp(path);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);

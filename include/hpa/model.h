@@ -80,6 +80,11 @@ typedef struct hpa_pod {
     const char *namespace_;
     const char *uid;
     hpa_labels labels;
+    bool has_labels;            /* metadata.labels was present (even {}):
+                                   only then is the pod matched against the
+                                   Scale's selector; a snapshot pod without
+                                   it is taken as selected (the contract's
+                                   `pods` are the selected pods) */
     size_t n_owners;
     const hpa_owner_ref *owners;
     bool deleting;              /* metadata.deletionTimestamp is set */

@@ -775,16 +775,17 @@ static hpa_errcode validate_best(const tune_problem *p, tune_result *r, hpa_err 
     if (rc != HPA_OK)
         return rc;
     tune_judge(p, &r->best_val, &r->base_val, &r->best_obj_val, &r->best_viol_val);
-    gain_tune = r->base_obj_tune - b->obj;
-    gain_val = r->base_obj_val - r->best_obj_val;
+    /* gains relative to the base, so that spans of different length compare */
+    gain_tune = (r->base_obj_tune - b->obj) / (fabs(r->base_obj_tune) > 1e-12 ? fabs(r->base_obj_tune) : 1);
+    gain_val = (r->base_obj_val - r->best_obj_val) / (fabs(r->base_obj_val) > 1e-12 ? fabs(r->base_obj_val) : 1);
     if (gain_tune > 0 && gain_val <= 0)
-        warn(r, "validation loses what tuning gained: the objective improved by %.4g on the tuning span "
-                "but changed by %.4g on the validation span (base %.6g)",
-             gain_tune, -gain_val, r->base_obj_val);
+        warn(r, "validation loses what tuning gained: the objective improved by %.1f %% on the tuning span "
+                "but changed by %+.1f %% on the validation span",
+             100 * gain_tune, -100 * gain_val, 0);
     else if (gain_tune > 0 && gain_val < 0.5 * gain_tune)
-        warn(r, "validation keeps only part of the tuning gain: %.4g on the tuning span, %.4g on the "
-                "validation span (%.0f %%)",
-             gain_tune, gain_val, 100 * gain_val / gain_tune);
+        warn(r, "validation keeps only part of the tuning gain: %.1f %% better on the tuning span, %.1f %% on "
+                "the validation span (%.0f %% of the gain)",
+             100 * gain_tune, 100 * gain_val, 100 * gain_val / gain_tune);
     if (r->best_viol_val > 0 && r->n_warn < TUNE_MAX_WARNINGS)
         snprintf(r->warn[r->n_warn++], sizeof(r->warn[0]),
                  "validation loses what tuning gained: the best policy breaks a constraint on the validation "

@@ -8,6 +8,7 @@
 static const hpa_cli_cmd commands[] = {
     {"recommend", cmd_recommend, "make one autoscaling decision from a snapshot"},
     {"validate", cmd_validate, "check HPA manifests as the API server would"},
+    {"sim-server", cmd_sim_server, "serve the simulated cluster as a Kubernetes API"},
     {"simulate", cmd_simulate, "replay a load trace through the controller and report cost and SLO"},
     {"tune", cmd_tune, "search a policy's settings for the cheapest one that keeps the SLO"},
     {"run", cmd_run, "run the controller against a Kubernetes API server (the live daemon)"},

@@ -270,10 +270,16 @@ static bool parse_scale_selector(hpa_dec_ctx *c, metrics_outcome *mo)
         hpa_dec_explain(c, "The scale's selector %s cannot be parsed: %s.\n", sel, err.msg);
         return false;
     }
-    /* podLister.Pods(namespace).List(selector) */
-    for (i = 0; i < c->snap->n_pods; i++)
-        if (hpa_selector_matches(&c->selector, &c->snap->pods[i].labels))
+    /* podLister.Pods(namespace).List(selector). The contract's `pods` are
+     * the selected pods, so a pod that comes without metadata.labels (a
+     * hand-written or converted snapshot) is taken as selected; a pod that
+     * states its labels is matched as the lister would match it. */
+    for (i = 0; i < c->snap->n_pods; i++) {
+        const hpa_pod *p = &c->snap->pods[i];
+
+        if (!p->has_labels || hpa_selector_matches(&c->selector, &p->labels))
             c->sel[c->n_sel++] = (uint32_t)i;
+    }
     hpa_dec_explain(c, "Selector %s selects %zu of %zu pods.\n", sel, c->n_sel,
                     c->snap->n_pods);
     return true;

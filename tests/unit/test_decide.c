@@ -115,6 +115,7 @@ static hpa_pod *add_pod(fx *f, int64_t req, int64_t use)
     p->name = names[i];
     p->labels.n = 1;
     p->labels.items = &f->lab;
+    p->has_labels = true;
     p->phase = HPA_POD_RUNNING;
     p->has_start_time = true;
     p->start_time = T0 - 3600 * SEC;

@@ -330,8 +330,9 @@ hpa_errcode sims_filter_init(sims_filter *f, const char *ns, const char *label_s
         }
         if (!*term || strlen(term) >= sizeof(fr->path) || strlen(op) >= sizeof(fr->value))
             return hpa_err_set(e, HPA_EINVAL, "fieldSelector", "invalid field selector term '%s'", term);
-        snprintf(fr->path, sizeof(fr->path), "%s", term);
-        snprintf(fr->value, sizeof(fr->value), "%s", op);
+        /* lengths checked above */
+        memcpy(fr->path, term, strlen(term) + 1);
+        memcpy(fr->value, op, strlen(op) + 1);
         f->n_fields++;
     }
     return HPA_OK;
@@ -535,6 +536,15 @@ static bool metric_referenced(sims_world *w, const char *type_key, const char *m
     return false;
 }
 
+/* The pod as the API shows it (new reference): the world's cached view,
+ * or a fresh rendering of a pod the world has not diffed yet. */
+static json_t *pod_object(sims_world *w, sims_workload *wl, const sim_pod *p)
+{
+    const json_t *v = sims_pod_view(w, wl, p, NULL, NULL);
+
+    return v ? json_incref((json_t *)v) : sims_render_pod(w, wl, p);
+}
+
 json_t *sims_api_items(sims_api *api, sims_res res, const sims_filter *f)
 {
     sims_world *w = api->w;
@@ -545,14 +555,18 @@ json_t *sims_api_items(sims_api *api, sims_res res, const sims_filter *f)
         return NULL;
     switch (res) {
     case SIMS_RES_PODS:
-        for (i = 0; i < w->n_wl; i++)
-            for (j = 0; j < w->wl[i].cl.n_pods; j++) {
-                json_t *o = sims_render_pod(w, &w->wl[i], &w->wl[i].cl.pods[j]);
+        for (i = 0; i < w->n_wl; i++) {
+            sims_workload *wl = &w->wl[i];
+            if (!sims_workload_pods_match(wl, f->ns, f->has_labels ? &f->labels : NULL))
+                continue;
+            for (j = 0; j < wl->cl.n_pods; j++) {
+                json_t *o = pod_object(w, wl, &wl->cl.pods[j]);
                 if (o && sims_filter_matches(f, o))
                     json_array_append_new(items, o);
                 else
                     json_decref(o);
             }
+        }
         break;
     case SIMS_RES_DEPLOYMENTS:
     case SIMS_RES_REPLICASETS:
@@ -1090,6 +1104,57 @@ static const char *list_kind(kind_id k)
     }
 }
 
+/* A PodList as text, joined from the pods' cached JSON: the common list
+ * (every sync of a controller) builds no tree and serialises nothing. The
+ * pods of a workload share their labels, so the selector is matched once
+ * per workload. */
+static bool pod_list_raw(ctx *x, const sims_filter *f)
+{
+    sims_world *w = x->api->w;
+    hpa_strbuf b = HPA_STRBUF_INIT;
+    size_t i, j;
+    bool first = true;
+
+    hpa_strbuf_printf(&b, "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"%llu\"},"
+                      "\"items\":[", (unsigned long long)w->rv);
+    for (i = 0; i < w->n_wl && !b.oom; i++) {
+        sims_workload *wl = &w->wl[i];
+        if (!sims_workload_pods_match(wl, f->ns, f->has_labels ? &f->labels : NULL))
+            continue;
+        for (j = 0; j < wl->cl.n_pods; j++) {
+            const char *text = NULL;
+            size_t len = 0;
+            const json_t *o = sims_pod_view(w, wl, &wl->cl.pods[j], &text, &len);
+            char *fresh = NULL;
+            if (!o) {
+                json_t *r = sims_render_pod(w, wl, &wl->cl.pods[j]);
+                if (r && sims_filter_matches(f, r))
+                    fresh = json_dumps(r, JSON_COMPACT);
+                json_decref(r);
+                if (!fresh)
+                    continue;
+                text = fresh;
+                len = strlen(fresh);
+            } else if (f->n_fields && !sims_filter_matches(f, o)) {
+                continue;
+            }
+            if (!first)
+                hpa_strbuf_appendn(&b, ",", 1);
+            hpa_strbuf_appendn(&b, text, len);
+            first = false;
+            free(fresh);
+        }
+    }
+    hpa_strbuf_appendn(&b, "]}", 2);
+    if (b.oom) {
+        hpa_strbuf_free(&b);
+        return false;
+    }
+    x->rs->raw = b.s;
+    x->rs->raw_len = b.len;
+    return true;
+}
+
 static void do_list_or_watch(ctx *x)
 {
     kind_id k = x->r.def->id;
@@ -1138,10 +1203,33 @@ static void do_list_or_watch(ctx *x)
             }
         }
         list_reply(x, SIMS_RES_COUNT, items, list_kind(k), "v1");
-    } else {
+    } else if (k != K_PODS || x->table || !pod_list_raw(x, &f)) {
         list_reply(x, res_of(k), sims_api_items(x->api, res_of(k), &f), list_kind(k), x->r.def->gv);
     }
     sims_filter_free(&f);
+}
+
+/* Pods are named <deployment>-<5-digit seq>: find the workload by the
+ * prefix, then the pod. */
+static sims_workload *pod_by_name(sims_world *w, const char *ns, const char *name, const sim_pod **out)
+{
+    const char *dash = strrchr(name, '-');
+    char dep[sizeof(((sim_model *)0)->name)];
+    sims_workload *wl;
+    size_t j;
+
+    if (!dash || (size_t)(dash - name) >= sizeof(dep))
+        return NULL;
+    memcpy(dep, name, (size_t)(dash - name));
+    dep[dash - name] = '\0';
+    if (!(wl = sims_world_find(w, ns, dep)))
+        return NULL;
+    for (j = 0; j < wl->cl.n_pods; j++)
+        if (!strcmp(wl->cl.pods[j].name, name)) {
+            *out = &wl->cl.pods[j];
+            return wl;
+        }
+    return NULL;
 }
 
 static void do_get(ctx *x)
@@ -1162,12 +1250,8 @@ static void do_get(ctx *x)
         return one_reply(x, node_object(w));
     }
     if (k == K_DEPLOY || k == K_RS || k == K_DEPLOY_SCALE) {
-        sims_workload *wl = NULL;
-        size_t i;
-        for (i = 0; i < w->n_wl && !wl; i++)
-            if (!strcmp(w->wl[i].model.namespace_, x->r.ns) &&
-                !strcmp(k == K_RS ? w->wl[i].rs_name : w->wl[i].model.name, x->r.name))
-                wl = &w->wl[i];
+        sims_workload *wl = k == K_RS ? sims_world_find_rs(w, x->r.ns, x->r.name)
+                                      : sims_world_find(w, x->r.ns, x->r.name);
         if (!wl)
             return not_found_obj(x->rs, x->r.def, x->r.name);
         x->rs->code = 200;
@@ -1178,14 +1262,12 @@ static void do_get(ctx *x)
         return one_reply(x, k == K_DEPLOY ? sims_render_deployment(w, wl) : sims_render_replicaset(w, wl));
     }
     if (k == K_PODS) {
-        size_t i, j;
-        for (i = 0; i < w->n_wl; i++)
-            for (j = 0; j < w->wl[i].cl.n_pods; j++)
-                if (!strcmp(w->wl[i].model.namespace_, x->r.ns) && !strcmp(w->wl[i].cl.pods[j].name, x->r.name)) {
-                    x->rs->code = 200;
-                    return one_reply(x, sims_render_pod(w, &w->wl[i], &w->wl[i].cl.pods[j]));
-                }
-        return not_found_obj(x->rs, x->r.def, x->r.name);
+        const sim_pod *p;
+        sims_workload *wl = pod_by_name(w, x->r.ns, x->r.name, &p);
+        if (!wl)
+            return not_found_obj(x->rs, x->r.def, x->r.name);
+        x->rs->code = 200;
+        return one_reply(x, pod_object(w, wl, p));
     }
     {
         sims_store *s = store_of(w, k);
@@ -1496,6 +1578,7 @@ static void do_scale_write(ctx *x, json_t *body, bool is_patch)
     sims_workload *wl = sims_world_find(w, x->r.ns, x->r.name);
     bool scale = x->r.def->id == K_DEPLOY_SCALE;
     json_t *cur, *reps;
+    int32_t want_n;
     const char *want, *name = NULL;
     char rv[24];
     hpa_err e;
@@ -1531,9 +1614,10 @@ static void do_scale_write(ctx *x, json_t *body, bool is_patch)
                                   x->r.name, scale ? "autoscaling" : "apps", scale ? "Scale" : "Deployment");
         return;
     }
+    want_n = (int32_t)json_integer_value(reps);
     json_decref(cur);
     hpa_err_clear(&e);
-    if (sims_world_scale(w, wl, (int32_t)json_integer_value(reps), &e) != HPA_OK)
+    if (sims_world_scale(w, wl, want_n, &e) != HPA_OK)
         return failf(x->rs, 500, "InternalError", "%s", e.msg);
     x->rs->code = 200;
     x->rs->body = scale ? sims_render_scale(w, wl) : sims_render_deployment(w, wl);
@@ -1558,7 +1642,9 @@ static void do_pod_metrics(ctx *x)
     if (!make_filter(x, &f, K_PODMETRICS))
         return;
     items = json_array();
-    for (i = 0; i < w->n_wl; i++)
+    for (i = 0; i < w->n_wl; i++) {
+        if (!sims_workload_pods_match(&w->wl[i], f.ns, f.has_labels ? &f.labels : NULL))
+            continue;
         for (j = 0; j < w->wl[i].cl.n_pods; j++) {
             const sim_pod *p = &w->wl[i].cl.pods[j];
             json_t *m;
@@ -1573,6 +1659,7 @@ static void do_pod_metrics(ctx *x)
             }
             json_array_append_new(items, m);
         }
+    }
     sims_filter_free(&f);
     x->rs->code = 200;
     if (x->r.name[0]) {
@@ -1636,15 +1723,16 @@ static void do_custom(ctx *x, const char *object, const char *metric)
     if (!make_filter(x, &f, K_PODS))
         return;
     items = json_array();
-    for (i = 0; i < w->n_wl; i++)
-        for (j = 0; j < w->wl[i].cl.n_pods; j++) {
-            const sims_workload *wl = &w->wl[i];
+    for (i = 0; i < w->n_wl; i++) {
+        sims_workload *wl = &w->wl[i];
+        if (!sims_workload_pods_match(wl, x->r.ns, f.has_labels ? &f.labels : NULL))
+            continue;
+        for (j = 0; j < wl->cl.n_pods; j++) {
             const sim_pod *p = &wl->cl.pods[j];
             json_t *pod;
-            if (strcmp(wl->model.namespace_, x->r.ns) || (strcmp(object, "*") && strcmp(object, p->name)) ||
-                p->running > w->now || p->gone <= w->now)
+            if ((strcmp(object, "*") && strcmp(object, p->name)) || p->running > w->now || p->gone <= w->now)
                 continue;
-            pod = sims_render_pod(w, wl, p);
+            pod = pod_object(w, wl, p);
             if (pod && sims_filter_matches(&f, pod) && !missing(x)) {
                 hpa_time_t t = sims_world_time(w) - x->rq->fault.stale_by;
                 json_array_append_new(
@@ -1657,6 +1745,7 @@ static void do_custom(ctx *x, const char *object, const char *metric)
             }
             json_decref(pod);
         }
+    }
     sims_filter_free(&f);
     x->rs->code = 200;
     x->rs->body = json_pack("{s:s,s:s,s:{},s:o}", "kind", "MetricValueList", "apiVersion",
@@ -1820,6 +1909,8 @@ static void dispatch(ctx *x)
         return method_not_allowed(x->rs);
     if (k == K_EVENT && strcmp(m, "POST"))
         return method_not_allowed(x->rs);
+    if (!strcmp(m, "PATCH") && patch_kind_of(x->rq->content_type) == PATCH_BAD)
+        return unsupported_patch(x->rs, x->rq->content_type);
     if (!(body = parse_body(x->rq, x->rs)))
         return;
     if (k == K_DEPLOY || k == K_DEPLOY_SCALE)
@@ -1894,7 +1985,7 @@ void sims_api_handle(sims_api *api, const sims_req *rq, sims_resp *rs)
         not_found_path(rs);
     }
     evhttp_clear_headers(&x.q);
-    if (!rs->body && !rs->text && !rs->watch)
+    if (!rs->body && !rs->raw && !rs->text && !rs->watch)
         fail(rs, 500, "InternalError", "out of memory building the response");
 }
 
@@ -1902,6 +1993,8 @@ void sims_resp_free(sims_resp *rs)
 {
     json_decref(rs->body);
     rs->body = NULL;
+    free(rs->raw);
+    rs->raw = NULL;
     if (rs->watch)
         sims_filter_free(&rs->filter);
     rs->watch = false;

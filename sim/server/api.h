@@ -55,7 +55,9 @@ typedef struct sims_req {
 
 typedef struct sims_resp {
     int code;
-    json_t *body;                   /* owned; NULL with `text` */
+    json_t *body;                   /* owned; NULL with `text` or `raw` */
+    char *raw;                      /* owned JSON text (fast lists); NULL = use body */
+    size_t raw_len;
     const char *text;               /* static plain-text body (healthz) */
     /* a watch: the server streams events matching `filter` */
     bool watch;

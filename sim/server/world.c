@@ -69,7 +69,57 @@ void sims_set_rv(json_t *obj, uint64_t rv)
 
 /* ---- the object store ----------------------------------------------------- */
 
-sims_obj *sims_store_find(sims_store *s, const char *ns, const char *name)
+static uint64_t key_hash(const char *ns, const char *name)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    const char *p;
+
+    for (p = ns ? ns : ""; *p; p++)
+        h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+    h = (h ^ 0xff) * 0x100000001b3ULL;
+    for (p = name ? name : ""; *p; p++)
+        h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+    return mix(h);
+}
+
+static uint64_t obj_key(const json_t *obj)
+{
+    return key_hash(sims_meta_str(obj, "namespace"), sims_meta_str(obj, "name"));
+}
+
+static void index_insert(size_t *index, size_t cap, uint64_t key, size_t value)
+{
+    size_t i = (size_t)key & (cap - 1);
+
+    while (index[i])
+        i = (i + 1) & (cap - 1);
+    index[i] = value + 1;
+}
+
+/* (Re)build the index for `n` items, growing it to keep the load under 1/2. */
+static bool store_reindex(sims_store *s)
+{
+    size_t cap = s->index_cap ? s->index_cap : 64, i;
+
+    while (cap < 2 * (s->n + 1))
+        cap *= 2;
+    if (cap != s->index_cap) {
+        size_t *ni = calloc(cap, sizeof(*ni));
+        if (!ni)
+            return false;
+        free(s->index);
+        s->index = ni;
+        s->index_cap = cap;
+    } else {
+        memset(s->index, 0, cap * sizeof(*s->index));
+    }
+    for (i = 0; i < s->n; i++)
+        index_insert(s->index, s->index_cap, s->items[i].key, i);
+    s->index_stale = false;
+    return true;
+}
+
+static sims_obj *store_scan(sims_store *s, const char *ns, const char *name)
 {
     size_t i;
 
@@ -78,6 +128,26 @@ sims_obj *sims_store_find(sims_store *s, const char *ns, const char *name)
         const char *o = sims_meta_str(s->items[i].obj, "namespace");
         if (n && !strcmp(n, name) && !strcmp(o ? o : "", ns ? ns : ""))
             return &s->items[i];
+    }
+    return NULL;
+}
+
+sims_obj *sims_store_find(sims_store *s, const char *ns, const char *name)
+{
+    uint64_t key = key_hash(ns, name);
+    size_t i;
+
+    if ((s->index_stale || !s->index_cap) && !store_reindex(s))
+        return store_scan(s, ns, name);
+    for (i = (size_t)key & (s->index_cap - 1); s->index[i]; i = (i + 1) & (s->index_cap - 1)) {
+        sims_obj *o = &s->items[s->index[i] - 1];
+        const char *n, *on;
+        if (o->key != key)
+            continue;
+        n = sims_meta_str(o->obj, "name");
+        on = sims_meta_str(o->obj, "namespace");
+        if (n && !strcmp(n, name) && !strcmp(on ? on : "", ns ? ns : ""))
+            return o;
     }
     return NULL;
 }
@@ -96,7 +166,12 @@ hpa_errcode sims_store_put(sims_store *s, json_t *obj, uint64_t rv)
     }
     s->items[s->n].rv = rv;
     s->items[s->n].obj = obj;
+    s->items[s->n].key = obj_key(obj);
     s->n++;
+    if (s->index_stale || 2 * (s->n + 1) > s->index_cap)
+        s->index_stale = true;
+    else
+        index_insert(s->index, s->index_cap, s->items[s->n - 1].key, s->n - 1);
     return HPA_OK;
 }
 
@@ -107,6 +182,7 @@ void sims_store_remove(sims_store *s, sims_obj *o)
     json_decref(o->obj);
     memmove(&s->items[i], &s->items[i + 1], (s->n - i - 1) * sizeof(*o));
     s->n--;
+    s->index_stale = true;
 }
 
 void sims_world_log(sims_world *w, sims_res res, const char *type, json_t *obj, uint64_t rv)
@@ -129,14 +205,62 @@ void sims_world_log(sims_world *w, sims_res res, const char *type, json_t *obj, 
     w->log_total++;
 }
 
+static size_t *wl_slot(const sims_world *w, size_t *index, uint64_t key, const char *ns, const char *name,
+                       bool rs)
+{
+    size_t i;
+
+    for (i = (size_t)key & (w->wl_index_cap - 1); index[i]; i = (i + 1) & (w->wl_index_cap - 1)) {
+        const sims_workload *wl = &w->wl[index[i] - 1];
+        if (!strcmp(rs ? wl->rs_name : wl->model.name, name) && !strcmp(wl->model.namespace_, ns))
+            break;
+    }
+    return &index[i];
+}
+
 sims_workload *sims_world_find(sims_world *w, const char *ns, const char *name)
 {
     size_t i;
 
+    if (ns && w->wl_index) {
+        size_t *slot = wl_slot(w, w->wl_index, key_hash(ns, name), ns, name, false);
+        return *slot ? &w->wl[*slot - 1] : NULL;
+    }
     for (i = 0; i < w->n_wl; i++)
         if (!strcmp(w->wl[i].model.name, name) && (!ns || !strcmp(w->wl[i].model.namespace_, ns)))
             return &w->wl[i];
     return NULL;
+}
+
+sims_workload *sims_world_find_rs(sims_world *w, const char *ns, const char *name)
+{
+    size_t i;
+
+    if (w->rs_index) {
+        size_t *slot = wl_slot(w, w->rs_index, key_hash(ns, name), ns, name, true);
+        return *slot ? &w->wl[*slot - 1] : NULL;
+    }
+    for (i = 0; i < w->n_wl; i++)
+        if (!strcmp(w->wl[i].rs_name, name) && !strcmp(w->wl[i].model.namespace_, ns))
+            return &w->wl[i];
+    return NULL;
+}
+
+/* Index workload i; false when its Deployment name is taken. */
+static bool index_workload(sims_world *w, size_t i)
+{
+    sims_workload *wl = &w->wl[i];
+    size_t *slot = wl_slot(w, w->wl_index, key_hash(wl->model.namespace_, wl->model.name), wl->model.namespace_,
+                           wl->model.name, false);
+
+    if (*slot)
+        return false;
+    *slot = i + 1;
+    slot = wl_slot(w, w->rs_index, key_hash(wl->model.namespace_, wl->rs_name), wl->model.namespace_, wl->rs_name,
+                   true);
+    if (!*slot)
+        *slot = i + 1;
+    return true;
 }
 
 /* ---- rendering -------------------------------------------------------------- */
@@ -183,16 +307,32 @@ static json_t *container_spec(const sims_workload *wl)
                      "terminationMessagePolicy", "File");
 }
 
+/* The seen entry of `p`: the tables are in pod order (ascending seq). */
 static const sims_pod_seen *seen_of(const sims_workload *wl, const sim_pod *p)
 {
-    size_t i = (size_t)(p - wl->cl.pods);
+    size_t i = (size_t)(p - wl->cl.pods), lo = 0, hi = wl->n_seen;
 
     if (i < wl->n_seen && wl->seen[i].seq == p->seq)
         return &wl->seen[i];
-    for (i = 0; i < wl->n_seen; i++)
-        if (wl->seen[i].seq == p->seq)
-            return &wl->seen[i];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (wl->seen[mid].seq == p->seq)
+            return &wl->seen[mid];
+        if (wl->seen[mid].seq < p->seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return NULL;
+}
+
+static void seen_drop_view(sims_pod_seen *s)
+{
+    json_decref(s->obj);
+    free(s->text);
+    s->obj = NULL;
+    s->text = NULL;
+    s->text_len = 0;
 }
 
 static json_t *pod_meta(const sims_world *w, const sims_workload *wl, const sim_pod *p, uint64_t rv)
@@ -414,7 +554,7 @@ json_t *sims_render_pod_metrics(const sims_world *w, const sims_workload *wl, co
                      fmt_time(sims_world_time(w), ct), "labels", "app", wl->model.name,
                      "pod-template-hash", wl->hash, "timestamp",
                      fmt_time(w->epoch + p->sample_t - stale_by, ts), "window", win, "containers", "name", "app",
-                     "usage", "cpu", qty_milli(p->sample_cpu_m), "memory", qty_bytes(p->sample_mem_b));
+                     "usage", "cpu", qty_milli(p->sample_cpu_m), "memory", qty_bytes(p->sample_mem_b / 1024 * 1024));
 }
 
 double sims_pod_load(const sims_world *w, const sims_workload *wl, const sim_pod *p)
@@ -426,9 +566,39 @@ double sims_pod_load(const sims_world *w, const sims_workload *wl, const sim_pod
 
 /* ---- diffing: what the API shows changed ------------------------------------ */
 
-static void pod_sig(const sim_pod *p, sim_ms t, char *buf, size_t len)
+static unsigned pod_sig(const sim_pod *p, sim_ms t)
 {
-    snprintf(buf, len, "%d%d%d%d", p->bound <= t, p->running <= t, p->ready <= t, p->deleted <= t);
+    return (unsigned)(p->bound <= t) | (unsigned)(p->running <= t) << 1 | (unsigned)(p->ready <= t) << 2 |
+           (unsigned)(p->deleted <= t) << 3;
+}
+
+const json_t *sims_pod_view(sims_world *w, sims_workload *wl, const sim_pod *p, const char **text, size_t *len)
+{
+    sims_pod_seen *s = (sims_pod_seen *)seen_of(wl, p);
+
+    if (!s || s->sig != pod_sig(p, w->now))
+        return NULL;
+    if (!s->obj && !(s->obj = sims_render_pod(w, wl, p)))
+        return NULL;
+    if (text && !s->text) {
+        if (!(s->text = json_dumps(s->obj, JSON_COMPACT)))
+            return NULL;
+        s->text_len = strlen(s->text);
+    }
+    if (text)
+        *text = s->text;
+    if (len)
+        *len = s->text_len;
+    return s->obj;
+}
+
+bool sims_workload_pods_match(const sims_workload *wl, const char *ns, const hpa_selector *labels)
+{
+    hpa_labels ls = {2, wl->pod_labels};
+
+    if (ns && *ns && strcmp(ns, wl->model.namespace_))
+        return false;
+    return !labels || hpa_selector_matches(labels, &ls);
 }
 
 static json_t *deleted_pod(const sims_world *w, const sims_workload *wl, const sims_pod_seen *s)
@@ -443,88 +613,111 @@ static json_t *deleted_pod(const sims_world *w, const sims_workload *wl, const s
     return json_pack("{s:s,s:s,s:o}", "kind", "Pod", "apiVersion", "v1", "metadata", pod_meta(w, wl, &p, s->rv));
 }
 
+static void diff_deployment(sims_world *w, sims_workload *wl)
+{
+    const sim_cluster *c = &wl->cl;
+    json_t *o;
+
+    if (wl->sig_set && wl->sig_replicas == c->replicas && wl->sig_alive == c->n_alive &&
+        wl->sig_ready == c->n_ready)
+        return;
+    wl->sig_set = true;
+    wl->sig_replicas = c->replicas;
+    wl->sig_alive = c->n_alive;
+    wl->sig_ready = c->n_ready;
+    wl->rv = sims_world_next_rv(w);
+    o = sims_render_deployment(w, wl);
+    sims_world_log(w, SIMS_RES_DEPLOYMENTS, "MODIFIED", o, wl->rv);
+    json_decref(o);
+    o = sims_render_replicaset(w, wl);
+    sims_world_log(w, SIMS_RES_REPLICASETS, "MODIFIED", o, wl->rv);
+    json_decref(o);
+}
+
+/* Nothing the API shows of the pods changed since the last diff (the
+ * common case of a clock tick: no allocation, no rendering). */
+static bool pods_unchanged(const sims_world *w, const sims_workload *wl)
+{
+    size_t i;
+
+    if (wl->n_seen != wl->cl.n_pods)
+        return false;
+    for (i = 0; i < wl->n_seen; i++)
+        if (wl->seen[i].seq != wl->cl.pods[i].seq || wl->seen[i].sig != pod_sig(&wl->cl.pods[i], w->now))
+            return false;
+    return true;
+}
+
 static void diff_workload(sims_world *w, sims_workload *wl)
 {
     sim_cluster *c = &wl->cl;
-    char sig[96];
-    size_t i, j, n_new = 0;
-    sims_pod_seen *ns;
+    size_t i, j;
+    sims_pod_seen *ns, *old;
+    size_t old_n = wl->n_seen;
 
-    snprintf(sig, sizeof(sig), "%d/%d/%d", c->replicas, c->n_alive, c->n_ready);
-    if (strcmp(sig, wl->sig)) {
-        json_t *o;
-        snprintf(wl->sig, sizeof(wl->sig), "%s", sig);
-        wl->rv = sims_world_next_rv(w);
-        o = sims_render_deployment(w, wl);
-        sims_world_log(w, SIMS_RES_DEPLOYMENTS, "MODIFIED", o, wl->rv);
-        json_decref(o);
-        o = sims_render_replicaset(w, wl);
-        sims_world_log(w, SIMS_RES_REPLICASETS, "MODIFIED", o, wl->rv);
-        json_decref(o);
-    }
+    diff_deployment(w, wl);
+    if (pods_unchanged(w, wl))
+        return;
     ns = calloc(c->n_pods ? c->n_pods : 1, sizeof(*ns));
     if (!ns) {
         w->oom = true;
         return;
     }
-    for (i = 0; i < wl->n_seen; i++)
-        wl->seen[i].live = false;
-    for (i = 0; i < c->n_pods; i++) {
+    old = wl->seen;
+    for (i = 0; i < old_n; i++)
+        old[i].live = false;
+    /* both tables are in ascending seq: walk them together */
+    for (i = 0, j = 0; i < c->n_pods; i++) {
         const sim_pod *p = &c->pods[i];
-        sims_pod_seen *old = (sims_pod_seen *)seen_of(wl, p);
-        const char *type = NULL;
-        pod_sig(p, w->now, sig, sizeof(sig));
+        while (j < old_n && old[j].seq < p->seq)
+            j++;
         ns[i].seq = p->seq;
-        snprintf(ns[i].sig, sizeof(ns[i].sig), "%s", sig);
+        ns[i].sig = pod_sig(p, w->now);
         ns[i].live = true;
-        if (!old) {
-            type = "ADDED";
-            ns[i].rv = sims_world_next_rv(w);
-        } else {
-            old->live = true;
-            ns[i].rv = old->rv;
-            if (strcmp(old->sig, sig)) {
-                type = "MODIFIED";
+        if (j < old_n && old[j].seq == p->seq) {
+            old[j].live = true;
+            if (old[j].sig == ns[i].sig) {
+                /* unchanged: keep its version and its cached view */
+                ns[i].rv = old[j].rv;
+                ns[i].obj = old[j].obj;
+                ns[i].text = old[j].text;
+                ns[i].text_len = old[j].text_len;
+                old[j].obj = NULL;
+                old[j].text = NULL;
+                ns[i].change = SIMS_SEEN_SAME;
+            } else {
                 ns[i].rv = sims_world_next_rv(w);
+                ns[i].change = SIMS_SEEN_MODIFIED;
             }
+        } else {
+            ns[i].rv = sims_world_next_rv(w);
+            ns[i].change = SIMS_SEEN_ADDED;
         }
-        if (type)
-            n_new++;
     }
     /* pods that went away */
-    for (j = 0; j < wl->n_seen; j++) {
-        if (!wl->seen[j].live) {
+    for (j = 0; j < old_n; j++) {
+        if (!old[j].live) {
             json_t *o;
             uint64_t rv = sims_world_next_rv(w);
-            wl->seen[j].rv = rv;
-            o = deleted_pod(w, wl, &wl->seen[j]);
+            old[j].rv = rv;
+            o = deleted_pod(w, wl, &old[j]);
             sims_world_log(w, SIMS_RES_PODS, "DELETED", o, rv);
             json_decref(o);
         }
+        seen_drop_view(&old[j]);
     }
-    /* swap in the new table, then render changed pods with their new rv */
-    {
-        sims_pod_seen *old_seen = wl->seen;
-        size_t old_n = wl->n_seen;
-        wl->seen = ns;
-        wl->n_seen = c->n_pods;
-        wl->cap_seen = c->n_pods;
-        for (i = 0; i < c->n_pods && n_new; i++) {
-            const sim_pod *p = &c->pods[i];
-            bool found = false, changed = true;
-            for (j = 0; j < old_n; j++)
-                if (old_seen[j].seq == p->seq) {
-                    found = true;
-                    changed = strcmp(old_seen[j].sig, ns[i].sig) != 0;
-                    break;
-                }
-            if (changed) {
-                json_t *o = sims_render_pod(w, wl, p);
-                sims_world_log(w, SIMS_RES_PODS, found ? "MODIFIED" : "ADDED", o, ns[i].rv);
-                json_decref(o);
-            }
-        }
-        free(old_seen);
+    free(old);
+    wl->seen = ns;
+    wl->n_seen = c->n_pods;
+    wl->cap_seen = c->n_pods;
+    /* render what changed, at its new version; the rendering is the cache */
+    for (i = 0; i < c->n_pods; i++) {
+        sims_pod_seen *s = &ns[i];
+        if (s->change == SIMS_SEEN_SAME)
+            continue;
+        s->obj = sims_render_pod(w, wl, &c->pods[i]);
+        sims_world_log(w, SIMS_RES_PODS, s->change == SIMS_SEEN_ADDED ? "ADDED" : "MODIFIED", s->obj, s->rv);
+        s->change = SIMS_SEEN_SAME;
     }
 }
 
@@ -817,6 +1010,10 @@ static hpa_errcode init_workload(sims_world *w, sims_workload *wl, const sim_wor
         wl->hash[k] = alphabet[h % 27];
     wl->hash[10] = '\0';
     snprintf(wl->rs_name, sizeof(wl->rs_name), "%s-%s", wl->model.name, wl->hash);
+    wl->pod_labels[0].key = "app";
+    wl->pod_labels[0].value = wl->model.name;
+    wl->pod_labels[1].key = "pod-template-hash";
+    wl->pod_labels[1].value = wl->hash;
     sims_world_uid(w, wl->uid, sizeof(wl->uid));
     sims_world_uid(w, wl->rs_uid, sizeof(wl->rs_uid));
     wl->created = w->epoch - 3600 * 1000;
@@ -881,11 +1078,19 @@ hpa_errcode sims_world_init(sims_world *w, const sims_world_opts *o, hpa_err *e)
         goto out;
     }
     w->n_wl = n;
+    for (w->wl_index_cap = 64; w->wl_index_cap < 2 * n; w->wl_index_cap *= 2)
+        ;
+    w->wl_index = calloc(w->wl_index_cap, sizeof(*w->wl_index));
+    w->rs_index = calloc(w->wl_index_cap, sizeof(*w->rs_index));
+    if (!w->wl_index || !w->rs_index) {
+        rc = hpa_err_set(e, HPA_ENOMEM, NULL, "out of memory");
+        goto out;
+    }
     for (i = 0; i < n; i++) {
         rc = init_workload(w, &w->wl[i], &sc.w[copies ? 0 : i], copies ? (int)i : -1, e);
         if (rc != HPA_OK)
             goto out;
-        if (sims_world_find(w, w->wl[i].model.namespace_, w->wl[i].model.name) != &w->wl[i]) {
+        if (!index_workload(w, i)) {
             rc = hpa_err_set(e, HPA_EINVAL, "workloads", "two workloads are named %s", w->wl[i].model.name);
             goto out;
         }
@@ -911,6 +1116,8 @@ void sims_world_free(sims_world *w)
             sim_cluster_free(&wl->cl);
         sim_series_free(&wl->load);
         hpa_arena_free(&wl->arena);
+        for (k = 0; k < wl->n_seen; k++)
+            seen_drop_view(&wl->seen[k]);
         free(wl->seen);
     }
     free(w->wl);
@@ -918,7 +1125,10 @@ void sims_world_free(sims_world *w)
         for (i = 0; i < w->store[k].n; i++)
             json_decref(w->store[k].items[i].obj);
         free(w->store[k].items);
+        free(w->store[k].index);
     }
+    free(w->wl_index);
+    free(w->rs_index);
     for (i = 0; i < w->log_n; i++)
         json_decref(w->log[(w->log_head + i) % SIMS_LOG_CAP].obj);
     memset(w, 0, sizeof(*w));

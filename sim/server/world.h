@@ -30,6 +30,7 @@
 #include "cluster.h"
 #include "ctl/ctl.h"
 #include "hpa/arena.h"
+#include "hpa/selector.h"
 #include "trace.h"
 
 typedef enum {
@@ -42,11 +43,20 @@ typedef enum {
     SIMS_RES_COUNT
 } sims_res;
 
+enum { SIMS_SEEN_SAME = 0, SIMS_SEEN_ADDED, SIMS_SEEN_MODIFIED };
+
 typedef struct sims_pod_seen {
     uint32_t seq;
-    char sig[96];
+    unsigned char change;           /* SIMS_SEEN_*, during a diff only */
+    unsigned sig;                   /* bound/running/ready/deleting bits */
     uint64_t rv;
     bool live;                      /* seen in the last diff */
+    /* The pod as the API shows it at `rv` (owned, made on first use): a
+     * pod's JSON is a function of its signature and rv only, so lists
+     * reuse it until the next change. */
+    json_t *obj;
+    char *text;                     /* obj as compact JSON */
+    size_t text_len;
 } sims_pod_seen;
 
 typedef struct sims_workload {
@@ -63,7 +73,9 @@ typedef struct sims_workload {
     hpa_time_t created;
     uint64_t rv;                    /* the Deployment's resourceVersion */
     int64_t generation;
-    char sig[96];
+    int32_t sig_replicas, sig_alive, sig_ready;    /* the Deployment as last logged */
+    bool sig_set;
+    hpa_label pod_labels[2];        /* app, pod-template-hash (borrowed) */
     size_t n_seen, cap_seen;
     sims_pod_seen *seen;
     /* metrics slot integrals since the last sample */
@@ -77,11 +89,17 @@ typedef struct sims_workload {
 typedef struct sims_obj {
     uint64_t rv;
     json_t *obj;                    /* owned; metadata.name/namespace set */
+    uint64_t key;                   /* hash of namespace/name (never change) */
 } sims_obj;
 
+/* Objects in creation order, with a hash index on namespace/name that is
+ * rebuilt lazily after a removal. */
 typedef struct sims_store {
     size_t n, cap;
     sims_obj *items;
+    size_t *index;                  /* open addressing: item index + 1, 0 = empty */
+    size_t index_cap;               /* a power of two, or 0 */
+    bool index_stale;
 } sims_store;
 
 typedef struct sims_log_entry {
@@ -107,6 +125,10 @@ typedef struct sims_world_opts {
 typedef struct sims_world {
     size_t n_wl;
     sims_workload *wl;
+    /* hash indexes of the workloads: namespace/name and namespace/rs name;
+     * entries are index + 1, 0 = empty */
+    size_t *wl_index, *rs_index;
+    size_t wl_index_cap;
     hpa_time_t epoch;
     sim_ms now;
     uint64_t rv;                    /* the last resourceVersion handed out */
@@ -139,7 +161,10 @@ hpa_time_t sims_world_time(const sims_world *w);
 /* Append a change to the log (takes a reference of `obj`). */
 void sims_world_log(sims_world *w, sims_res res, const char *type, json_t *obj, uint64_t rv);
 
+/* The workload whose Deployment is ns/name (any namespace when ns is NULL). */
 sims_workload *sims_world_find(sims_world *w, const char *ns, const char *name);
+/* The workload whose ReplicaSet is ns/name. */
+sims_workload *sims_world_find_rs(sims_world *w, const char *ns, const char *name);
 
 /* Set the Deployment's replicas through sim_cluster_ops (the pods follow). */
 hpa_errcode sims_world_scale(sims_world *w, sims_workload *wl, int32_t replicas, hpa_err *e) HPA_WUR;
@@ -151,6 +176,12 @@ hpa_errcode sims_world_add_event(sims_world *w, const json_t *involved, const ch
 
 /* ---- rendering (new references) ---- */
 json_t *sims_render_pod(const sims_world *w, const sims_workload *wl, const sim_pod *p);
+/* The pod as the API shows it now, cached until it changes (borrowed; NULL
+ * on out of memory). `text`/`len`, when not NULL, get its compact JSON. */
+const json_t *sims_pod_view(sims_world *w, sims_workload *wl, const sim_pod *p, const char **text,
+                            size_t *len);
+/* Whether the workload's pods (which all carry the same labels) can match. */
+bool sims_workload_pods_match(const sims_workload *wl, const char *ns, const hpa_selector *labels);
 json_t *sims_render_deployment(const sims_world *w, const sims_workload *wl);
 json_t *sims_render_replicaset(const sims_world *w, const sims_workload *wl);
 json_t *sims_render_scale(const sims_world *w, const sims_workload *wl);

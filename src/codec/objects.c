@@ -519,6 +519,8 @@ static hpa_errcode metadata(const json_t *obj, hpa_arena *a, hpa_pod *p,
         hpa_codec_field_string(md, "uid", a, &p->uid, &have, e) != HPA_OK ||
         string_map(md, "labels", a, &p->labels, e) != HPA_OK)
         return in_field(e, "metadata");
+    /* only a pod that states its labels is matched against the selector */
+    p->has_labels = json_is_object(json_object_get(md, "labels"));
     if (!p->name)
         p->name = "";
     del = field(md, "deletionTimestamp");

@@ -83,6 +83,13 @@ void ctl_hpa_set_spec(ctl_hpa *c, const hpa_spec *spec)
     c->spec.last_scale_time = c->status.last_scale_time;
 }
 
+hpa_errcode ctl_hpa_restore_state(ctl_hpa *c, const hpa_state *st)
+{
+    if (c->busy)
+        return HPA_EINVAL;
+    return hpa_state_copy(&c->state, st);
+}
+
 hpa_time_t ctl_hpa_next_sync(const ctl_hpa *c)
 {
     return c->next_sync;

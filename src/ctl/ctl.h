@@ -40,8 +40,12 @@
 #include "hpa/error.h"
 #include "hpa/model.h"
 
-/* Completion of a fetch. `snap` is valid only during the call (the loop
- * copies what it keeps); it is NULL exactly when `err` is not NULL. */
+/* Completion of a fetch. It is NULL exactly when `err` is not NULL. The
+ * decision made from `snap` points into it (conditions, metric statuses)
+ * and is read until the sync has finished (set_replicas, write_status and
+ * the ctl_sync_cb): a cluster that completes those later must keep `snap`
+ * and what it points to alive until then (the daemon keeps it until the
+ * HPA's next fetch; a synchronous cluster finishes within the call). */
 typedef void (*ctl_fetch_cb)(void *arg, const hpa_snapshot *snap,
                              const hpa_err *err);
 /* Completion of a write. `err` NULL means success. */
@@ -61,7 +65,11 @@ typedef struct ctl_status {
     hpa_time_t last_scale_time;
 } ctl_status;
 
-/* How the loop reaches a cluster. Every function must call its callback
+/* How the loop reaches a cluster. Each method receives `&c->spec`, the
+ * loop's own copy of the caller's spec (status fields replaced by what the
+ * loop wrote last), not the pointer given to ctl_hpa_init: a cluster that
+ * keys its HPAs must do so by namespace/name, never by address. Every
+ * function must call its callback
  * exactly once, either before returning or later; the loop does not start
  * the next step of a sync before the callback. */
 typedef struct ctl_cluster_ops {
@@ -160,6 +168,13 @@ void ctl_hpa_free(ctl_hpa *c);
  * the loop remembers is kept; the remembered state is kept too, as the
  * upstream controller keys it by namespace/name. */
 void ctl_hpa_set_spec(ctl_hpa *c, const hpa_spec *spec);
+
+/* Replace the remembered state (recommendations, scale events) with a copy
+ * of `st`, e.g. the state a daemon persisted before a restart or a leader
+ * change. `st` stays the caller's. HPA_EINVAL while a sync is in flight
+ * (the sync's decision is updating the state); HPA_ENOMEM leaves the
+ * previous state as it was. */
+hpa_errcode ctl_hpa_restore_state(ctl_hpa *c, const hpa_state *st) HPA_WUR;
 
 /* When the next sync is due. */
 hpa_time_t ctl_hpa_next_sync(const ctl_hpa *c);

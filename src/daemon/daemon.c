@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -131,6 +132,7 @@ static void hpa_free(dhpa *h)
     if (h->ctl_ready)
         ctl_hpa_free(&h->ctl);
     hpa_arena_free(&h->arena);
+    hpa_arena_free(&h->snap_arena);
     json_decref(h->obj);
     json_decref(h->pending_obj);
     json_decref(h->scale);
@@ -140,6 +142,7 @@ static void hpa_free(dhpa *h)
     free(h->mv);
     free(h->key);
     free(h->ns);
+    free(h->name);
     free(h);
 }
 
@@ -237,12 +240,12 @@ void dm_upsert(dmn *d, const json_t *obj)
         goto oom;
     h->d = d;
     hpa_arena_init(&h->arena);
+    hpa_arena_init(&h->snap_arena);
     h->key = strdup(key);
     h->ns = strdup(ns);
     h->name = h->ns ? strdup(name) : NULL;
     if (!h->key || !h->ns || !h->name)
         goto oom_h;
-    /* ns and name live in one allocation each; free(h->ns) only frees ns */
     if (parse_into(h, obj, &e) != HPA_OK) {
         dlog(DLOG_ERROR, key, "HPA skipped: %s", hpa_err_format(&e, line, sizeof(line)));
         free(h->name);
@@ -369,9 +372,11 @@ static void on_synced(void *arg, const ctl_result *res)
     else if (res->decided)
         dlog(DLOG_DEBUG, h->key, "in %.3fs: %d replicas, desired %d", took,
              (int)res->current_replicas, (int)res->decision->desired_replicas);
+    /* compacted first, as `recommend` prints it: the dumped decision's
+     * state is what the next decision reads */
+    live_persist_state(d, h);
     if (res->decided)
         live_dump_decision(d, h, res);
-    live_persist_state(d, h);
     if (d->o->once) {
         d->once_done++;
         if (res->decided && res->err.code == HPA_OK)
@@ -450,8 +455,6 @@ static void on_released(const kube_response *r, void *arg)
     stop_now(d);
 }
 
-static json_t *g_lease_obj;   /* the Lease as last read (for its resourceVersion) */
-
 static void release_and_stop(dmn *d)
 {
     le_record rec;
@@ -459,12 +462,12 @@ static void release_and_stop(dmn *d)
     hpa_strbuf path = HPA_STRBUF_INIT;
     hpa_err e;
 
-    if (!d->o->leader_elect || d->o->once || !d->leading || d->exit_code != 0 || !g_lease_obj ||
+    if (!d->o->leader_elect || d->o->once || !d->leading || d->exit_code != 0 || !d->lease_obj ||
         !le_release(&d->le, dm_now_wall(), &rec)) {
         stop_now(d);
         return;
     }
-    body = json_deep_copy(g_lease_obj);
+    body = json_deep_copy(d->lease_obj);
     if (body)
         json_object_set_new(body, "spec", le_record_to_json(&rec));
     hpa_strbuf_printf(&path, "/apis/coordination.k8s.io/v1/namespaces/%s/leases/%s", d->lease_ns,
@@ -478,13 +481,12 @@ static void release_and_stop(dmn *d)
 static void on_drain(evutil_socket_t fd, short what, void *arg)
 {
     dmn *d = arg;
-    static int waited;
     struct timeval tv = {0, 100000};
 
     (void)fd;
     (void)what;
     /* finish in-flight syncs (bounded: 10 s), then let go of the lease */
-    if ((d->in_flight > 0 || d->api_in_flight > 0) && ++waited < 100) {
+    if ((d->in_flight > 0 || d->api_in_flight > 0) && ++d->drain_ticks < 100) {
         evtimer_add(d->drain_timer, &tv);
         return;
     }
@@ -587,8 +589,8 @@ static void on_lease_written(const kube_response *r, void *arg)
 
     le_written(&d->le, &w->rec, ok, mono_ms());
     if (ok && json_is_object(r->body)) {
-        json_decref(g_lease_obj);
-        g_lease_obj = json_incref(r->body);
+        json_decref(d->lease_obj);
+        d->lease_obj = json_incref(r->body);
     }
     if (!ok)
         dlog(r->status == 409 ? DLOG_DEBUG : DLOG_WARN, NULL, "lease write failed: %s", r->err.msg);
@@ -623,8 +625,8 @@ static void on_lease_read(const kube_response *r, void *arg)
     if (r->status == 404) {
         act = le_decide(&d->le, NULL, dm_now_wall(), mono_ms(), &out);
     } else {
-        json_decref(g_lease_obj);
-        g_lease_obj = json_incref(r->body);
+        json_decref(d->lease_obj);
+        d->lease_obj = json_incref(r->body);
         le_record_from_json(r->body, &cur);
         act = le_decide(&d->le, &cur, dm_now_wall(), mono_ms(), &out);
     }
@@ -881,8 +883,8 @@ static void teardown(dmn *d)
     if (d->sig_hup)
         event_free(d->sig_hup);
     json_decref(d->cm_data);
-    json_decref(g_lease_obj);
-    g_lease_obj = NULL;
+    json_decref(d->lease_obj);
+    d->lease_obj = NULL;
     free(d->hpa_rv);
     prom_vec_free(&d->m_reconciles);
     prom_vec_free(&d->m_api);
@@ -926,6 +928,12 @@ int daemon_run(const daemon_opts *o)
         d.store = o->hpa_source_cluster ? DSTORE_ANNOTATION : DSTORE_CONFIGMAP;
     if (d.store == DSTORE_ANNOTATION && !o->hpa_source_cluster) {
         dlog(DLOG_ERROR, NULL, "--state-store annotation needs --hpa-source cluster");
+        rc = 2;
+        goto out;
+    }
+    if (o->snapshot_dir && mkdir(o->snapshot_dir, 0755) != 0 && errno != EEXIST) {
+        dlog(DLOG_ERROR, NULL, "--snapshot-dir: cannot create %s: %s", o->snapshot_dir,
+             strerror(errno));
         rc = 2;
         goto out;
     }

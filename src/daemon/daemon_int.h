@@ -37,6 +37,9 @@ typedef struct dhpa {
     char *ns, *name;                /* point into key's copy (heap) */
     json_t *obj;                    /* the HPA object (owned ref) */
     hpa_arena arena;                /* spec strings */
+    hpa_arena snap_arena;           /* the last fetch's snapshot: the decision
+                                       (conditions, metric statuses) points
+                                       into it until the next fetch */
     hpa_spec spec;
     ctl_hpa ctl;
     bool ctl_ready;
@@ -75,20 +78,25 @@ struct dmn {
     char *hpa_rv;
     struct event *relist_timer;
     bool listed;
+    unsigned mark;                  /* current pass of the source (sweep) */
     /* state */
     dstore_kind store;
     json_t *cm_data;                /* files mode: ConfigMap data read */
     bool cm_exists;
+    void (*cm_loaded)(dmn *d);      /* called once the ConfigMap was read */
     /* leader election */
     le_elector le;
     struct event *le_timer;
     bool leading, started;
+    json_t *lease_obj;              /* the Lease as last read or written (its
+                                       resourceVersion, for the release) */
     const char *lease_ns;
     char identity[LE_ID_MAX];
     /* serving */
     struct evhttp *http;
     bool ready;
     struct event *sig_term, *sig_int, *sig_hup, *drain_timer;
+    int drain_ticks;                /* 100 ms ticks waited for in-flight work */
     bool stopping;
     int exit_code;
     size_t in_flight;               /* syncs running */

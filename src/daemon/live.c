@@ -463,6 +463,13 @@ static void live_fetch(void *cluster, const hpa_spec *hpa, hpa_time_t now, ctl_f
         fetch_complete(f);
         return;
     }
+    if (!f->h) {
+        /* the snapshot's memory is kept by the HPA (fetch_complete) */
+        hpa_err_set(&e, HPA_EINVAL, NULL, "the HPA is no longer in the daemon's table");
+        fetch_fail(f, &e, NULL);
+        fetch_complete(f);
+        return;
+    }
     if (!hpa->target.kind || !hpa->target.name) {
         hpa_err_set(&e, HPA_EINVAL, "spec.scaleTargetRef", "the scale target has no kind or name");
         fetch_fail(f, &e, NULL);
@@ -691,6 +698,12 @@ static void fetch_complete(dfetch *f)
         f->h->scale = json_incref(f->scale);
         free(f->h->scale_path);
         f->h->scale_path = strdup(f->scale_path);
+        /* the decision made from `snap` is read until the sync ends (the
+         * Scale PUT and the status write answer later): the HPA keeps the
+         * snapshot's memory until its next fetch */
+        hpa_arena_free(&f->h->snap_arena);
+        f->h->snap_arena = f->a;
+        hpa_arena_init(&f->a);
     }
     f->cb(f->arg, &snap, NULL);
 out:
@@ -993,7 +1006,7 @@ void live_restore_state(dmn *d, dhpa *h)
         dlog(DLOG_WARN, h->key, "persisted state ignored: %s: %s", e.path, e.msg);
         return;
     }
-    if (hpa_state_copy(&h->ctl.state, &st) == HPA_OK) {
+    if (ctl_hpa_restore_state(&h->ctl, &st) == HPA_OK) {
         free(h->persisted);
         h->persisted = strdup(s);
         dlog(DLOG_INFO, h->key, "restored state: %zu recommendation(s), %zu/%zu scale event(s)",
@@ -1162,8 +1175,6 @@ void live_persist_state(dmn *d, dhpa *h)
     }
 }
 
-static void (*cm_loaded_cb)(dmn *d);
-
 static void on_cm_read(const kube_response *r, void *arg)
 {
     dmn *d = arg;
@@ -1182,8 +1193,8 @@ static void on_cm_read(const kube_response *r, void *arg)
     }
     if (!d->cm_data)
         d->cm_data = json_object();
-    if (cm_loaded_cb)
-        cm_loaded_cb(d);
+    if (d->cm_loaded)
+        d->cm_loaded(d);
 }
 
 void live_load_configmap(dmn *d, void (*done)(dmn *d))
@@ -1191,7 +1202,7 @@ void live_load_configmap(dmn *d, void (*done)(dmn *d))
     hpa_strbuf path = HPA_STRBUF_INIT;
     hpa_err e;
 
-    cm_loaded_cb = done;
+    d->cm_loaded = done;
     hpa_strbuf_printf(&path, "/api/v1/namespaces/%s/configmaps/%s", d->lease_ns, DSTATE_CONFIGMAP);
     if (live_request(d, "GET", path.s, NULL, NULL, on_cm_read, d, &e) != HPA_OK) {
         dlog(DLOG_WARN, NULL, "cannot read the state ConfigMap: %s", e.msg);

@@ -12,8 +12,6 @@
 #include "daemon/daemon_int.h"
 #include "daemon/dlog.h"
 
-static unsigned g_mark;
-
 /* ---- files --------------------------------------------------------------- */
 
 static void visit_upsert(const json_t *obj, const char *file, void *arg)
@@ -27,13 +25,13 @@ static void visit_upsert(const json_t *obj, const char *file, void *arg)
 
     (void)file;
     snprintf(key, sizeof(key), "%s/%s", ns ? ns : "default", name ? name : "");
-    if ((h = dm_find(d, key)) && h->mark == g_mark) {
+    if ((h = dm_find(d, key)) && h->mark == d->mark) {
         dlog(DLOG_WARN, key, "defined again in %s: the first definition wins", file);
         return;
     }
     dm_upsert(d, obj);
     if ((h = dm_find(d, key)))
-        h->mark = g_mark;
+        h->mark = d->mark;
 }
 
 /* Drop every HPA the last pass did not mark. */
@@ -46,7 +44,7 @@ static void sweep(dmn *d)
 
         for (; h; h = next) {
             next = h->next;
-            if (h->mark != g_mark && !h->removed) {
+            if (h->mark != d->mark && !h->removed) {
                 dlog(DLOG_INFO, h->key, "removed from the source");
                 dm_remove(d, h);
             }
@@ -73,7 +71,7 @@ void src_reload(dmn *d, bool force)
              hpa_err_format(&problems.items[i], line, sizeof(line)));
     hpa_errlist_free(&problems);
     if (changed || force) {
-        g_mark++;
+        d->mark++;
         dpol_visit(&d->pol, visit_upsert, d);
         sweep(d);
         if (changed)
@@ -164,7 +162,7 @@ static void on_list(const kube_response *r, void *arg)
         later(d, 2, true);
         return;
     }
-    g_mark++;
+    d->mark++;
     json_array_foreach(items, i, it) {
         const json_t *meta = json_object_get(it, "metadata");
         const char *ns = json_string_value(json_object_get(meta, "namespace"));
@@ -175,7 +173,7 @@ static void on_list(const kube_response *r, void *arg)
         dm_upsert(d, it);
         snprintf(key, sizeof(key), "%s/%s", ns ? ns : "default", name ? name : "");
         if ((h = dm_find(d, key)))
-            h->mark = g_mark;
+            h->mark = d->mark;
     }
     sweep(d);
     set_rv(d, r->body);

@@ -494,8 +494,8 @@ static void test_manifest_validates(void **state)
     tune_result r;
     tune_meta m = {"hpa-engine tune --policy policies/python-app-hpa.yaml", "policies/python-app-hpa.yaml", "none",
                    "podHours", "tune", "val", 42, 40};
-    char path[] = "/tmp/test_tune_XXXXXX";
-    int fd = mkstemp(path);
+    char path[32] = "/tmp/test_tune_";
+    int fd;
     hpa_docset ds;
     hpa_errlist probs = {0, 0, NULL};
     hpa_err e;
@@ -503,6 +503,9 @@ static void test_manifest_validates(void **state)
     hpa_arena a = HPA_ARENA_INIT;
 
     (void)state;
+    /* mkstemp's template: six capital X at the end */
+    memset(path + strlen(path), 'X', 6);
+    fd = mkstemp(path);
     assert_true(fd >= 0);
     close(fd);
     fixture_init(&f, "up.tolerance=0.05:0.2:0.05,down.window=0:600:15", 30, 240);

@@ -12,8 +12,7 @@ static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e"
                                       "#9467bd", "#8c564b", "#e377c2", "#17becf"};
 #define NPAL (sizeof(palette) / sizeof(palette[0]))
 
-/* Numbers rounded to 9 significant digits: stable and readable. */
-static json_t *jnum(double v)
+json_t *sim_report_number(double v)
 {
     char buf[64];
 
@@ -31,21 +30,21 @@ json_t *sim_report_summary_json(const sim_summary *s)
 
     if (!o)
         return NULL;
-    json_object_set_new(o, "podSeconds", jnum(s->pod_seconds));
-    json_object_set_new(o, "podHours", jnum(s->pod_hours));
-    json_object_set_new(o, "overloadSeconds", jnum(s->overload_seconds));
-    json_object_set_new(o, "unservedFraction", jnum(s->unserved_fraction));
+    json_object_set_new(o, "podSeconds", sim_report_number(s->pod_seconds));
+    json_object_set_new(o, "podHours", sim_report_number(s->pod_hours));
+    json_object_set_new(o, "overloadSeconds", sim_report_number(s->overload_seconds));
+    json_object_set_new(o, "unservedFraction", sim_report_number(s->unserved_fraction));
     json_object_set_new(o, "utilization",
-                        json_pack("{s:o,s:o,s:o,s:o}", "mean", jnum(s->util_mean), "p50",
-                                  jnum(s->util_p50), "p95", jnum(s->util_p95), "p99", jnum(s->util_p99)));
+                        json_pack("{s:o,s:o,s:o,s:o}", "mean", sim_report_number(s->util_mean), "p50",
+                                  sim_report_number(s->util_p50), "p95", sim_report_number(s->util_p95), "p99", sim_report_number(s->util_p99)));
     json_object_set_new(o, "scaleUps", json_integer(s->scale_ups));
     json_object_set_new(o, "scaleDowns", json_integer(s->scale_downs));
     json_object_set_new(o, "flaps", json_integer(s->flaps));
     json_object_set_new(o, "minReplicas", json_integer(s->min_replicas));
     json_object_set_new(o, "maxReplicas", json_integer(s->max_replicas));
-    json_object_set_new(o, "reactionSeconds", jnum(s->reaction_seconds));
+    json_object_set_new(o, "reactionSeconds", sim_report_number(s->reaction_seconds));
     json_object_set_new(o, "responseTime",
-                        json_pack("{s:o,s:o}", "mean", jnum(s->resp_mean), "p95", jnum(s->resp_p95)));
+                        json_pack("{s:o,s:o}", "mean", sim_report_number(s->resp_mean), "p95", sim_report_number(s->resp_p95)));
     return o;
 }
 
@@ -60,8 +59,8 @@ static json_t *run_json(const sim_labeled *l)
         json_object_set_new(o, "policy", json_string(l->policy));
     if (l->trace)
         json_object_set_new(o, "trace", json_string(l->trace));
-    json_object_set_new(o, "durationSeconds", jnum(l->r->sum.duration_s));
-    json_object_set_new(o, "requests", jnum(l->r->sum.requests));
+    json_object_set_new(o, "durationSeconds", sim_report_number(l->r->sum.duration_s));
+    json_object_set_new(o, "requests", sim_report_number(l->r->sum.requests));
     json_object_set_new(o, "syncs", json_integer((json_int_t)l->r->sum.syncs));
     return o;
 }
@@ -94,17 +93,12 @@ static sim_summary fleet_total(const sim_labeled *runs, size_t n)
             t.min_replicas = s->min_replicas;
         if (s->max_replicas > t.max_replicas)
             t.max_replicas = s->max_replicas;
-        if (s->resp_p95 > t.resp_p95)
-            t.resp_p95 = s->resp_p95;
         /* quantiles do not add up: the total shows the largest */
-        if (s->util_p50 > t.util_p50)
-            t.util_p50 = s->util_p50;
-        if (s->util_p95 > t.util_p95)
-            t.util_p95 = s->util_p95;
-        if (s->util_p99 > t.util_p99)
-            t.util_p99 = s->util_p99;
-        if (s->duration_s > t.duration_s)
-            t.duration_s = s->duration_s;
+        t.resp_p95 = fmax(t.resp_p95, s->resp_p95);
+        t.util_p50 = fmax(t.util_p50, s->util_p50);
+        t.util_p95 = fmax(t.util_p95, s->util_p95);
+        t.util_p99 = fmax(t.util_p99, s->util_p99);
+        t.duration_s = fmax(t.duration_s, s->duration_s);
     }
     if (t.min_replicas == INT32_MAX)
         t.min_replicas = 0;
@@ -143,13 +137,13 @@ json_t *sim_report_json(const sim_report_meta *meta, const sim_labeled *runs, si
         sim_summary t = fleet_total(runs, n);
         json_t *tj = sim_report_summary_json(&t);
         if (tj)
-            json_object_set_new(tj, "requests", jnum(t.requests));
+            json_object_set_new(tj, "requests", sim_report_number(t.requests));
         json_object_set_new(o, "total", tj);
     }
     return o;
 }
 
-static hpa_errcode open_out(const char *path, FILE **f, hpa_err *e)
+hpa_errcode sim_report_open(const char *path, FILE **f, hpa_err *e)
 {
     if (!strcmp(path, "-")) {
         *f = stdout;
@@ -165,7 +159,7 @@ static hpa_errcode open_out(const char *path, FILE **f, hpa_err *e)
     return HPA_OK;
 }
 
-static hpa_errcode close_out(const char *path, FILE *f, hpa_err *e)
+hpa_errcode sim_report_close(const char *path, FILE *f, hpa_err *e)
 {
     int bad = ferror(f);
 
@@ -182,23 +176,39 @@ static hpa_errcode close_out(const char *path, FILE *f, hpa_err *e)
     return HPA_OK;
 }
 
+hpa_errcode sim_report_dump_json(const char *path, json_t *o, hpa_err *e)
+{
+    FILE *f;
+    hpa_errcode rc = sim_report_open(path, &f, e);
+
+    if (rc == HPA_OK) {
+        json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
+        fputc('\n', f);
+        rc = sim_report_close(path, f, e);
+    }
+    json_decref(o);
+    return rc;
+}
+
+hpa_errcode sim_report_write_text(const char *path, const hpa_strbuf *b, hpa_err *e)
+{
+    FILE *f;
+    hpa_errcode rc = sim_report_open(path, &f, e);
+
+    if (rc != HPA_OK)
+        return rc;
+    fwrite(hpa_strbuf_cstr(b), 1, b->len, f);
+    return sim_report_close(path, f, e);
+}
+
 hpa_errcode sim_report_write_json(const char *path, const sim_report_meta *meta,
                                   const sim_labeled *runs, size_t n, hpa_err *e)
 {
     json_t *o = sim_report_json(meta, runs, n);
-    FILE *f;
-    hpa_errcode rc;
 
     if (!o)
         return hpa_err_set(e, HPA_ENOMEM, NULL, "out of memory building the JSON summary");
-    if ((rc = open_out(path, &f, e)) != HPA_OK) {
-        json_decref(o);
-        return rc;
-    }
-    json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
-    fputc('\n', f);
-    json_decref(o);
-    return close_out(path, f, e);
+    return sim_report_dump_json(path, o, e);
 }
 
 static void csv_num(FILE *f, double v)
@@ -217,7 +227,7 @@ hpa_errcode sim_report_write_csv(const char *path, const sim_report_meta *meta,
     size_t i, k;
     bool label = n > 1 || meta->mode != SIM_MODE_SINGLE;
 
-    if ((rc = open_out(path, &f, e)) != HPA_OK)
+    if ((rc = sim_report_open(path, &f, e)) != HPA_OK)
         return rc;
     if (label)
         fputs("run,", f);
@@ -240,7 +250,7 @@ hpa_errcode sim_report_write_csv(const char *path, const sim_report_meta *meta,
             fputc('\n', f);
         }
     }
-    return close_out(path, f, e);
+    return sim_report_close(path, f, e);
 }
 
 /* ---- the table ------------------------------------------------------------ */
@@ -272,22 +282,7 @@ void sim_report_table(FILE *out, const sim_report_meta *meta, const sim_labeled 
 
 /* ---- HTML + SVG -------------------------------------------------------------- */
 
-#define PW 920.0
-#define PH 280.0
-#define ML 64.0
-#define MR 16.0
-#define MT 34.0
-#define MB 42.0
-#define BUCKETS 900
-
-typedef struct pline {
-    const char *color;
-    const char *dash;       /* NULL: solid */
-    double width;
-    const char *label;
-    size_t n;
-    const double *x, *y;
-} pline;
+static const sim_svg_frame frame = {920, 280, 64, 16, 34, 42, false};
 
 typedef struct pmark {
     double x, y;
@@ -295,136 +290,25 @@ typedef struct pmark {
     const char *color;
 } pmark;
 
-static void esc(hpa_strbuf *b, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<': hpa_strbuf_append(b, "&lt;"); break;
-        case '>': hpa_strbuf_append(b, "&gt;"); break;
-        case '&': hpa_strbuf_append(b, "&amp;"); break;
-        case '"': hpa_strbuf_append(b, "&quot;"); break;
-        default: hpa_strbuf_appendn(b, s, 1);
-        }
-    }
-}
-
-static double nice_step(double range, int ticks)
-{
-    double raw = range / ticks, mag, f;
-
-    if (!(raw > 0))
-        return 1;
-    mag = pow(10, floor(log10(raw)));
-    f = raw / mag;
-    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
-}
-
-static double sx(double x, double xmax)
-{
-    return ML + (xmax > 0 ? x / xmax : 0) * (PW - ML - MR);
-}
-
-static double sy(double y, double ymax)
-{
-    double v = ymax > 0 ? y / ymax : 0;
-
-    if (v > 1.05)
-        v = 1.05;
-    return PH - MB - v * (PH - MT - MB);
-}
-
-static void pt(hpa_strbuf *b, double x, double y, double xmax, double ymax)
-{
-    hpa_strbuf_printf(b, "%.1f,%.1f ", sx(x, xmax), sy(y, ymax));
-}
-
-/* A polyline, decimated to a min/max envelope per bucket so that peaks
- * survive; NaN breaks the line. */
-static void svg_line(hpa_strbuf *b, const pline *l, double xmax, double ymax)
-{
-    size_t per = l->n > 2 * BUCKETS ? (l->n + BUCKETS - 1) / BUCKETS : 1;
-    size_t i;
-    bool open = false;
-
-    for (i = 0; i < l->n; i += per) {
-        size_t j, end = i + per < l->n ? i + per : l->n, imin = SIZE_MAX, imax = SIZE_MAX;
-        for (j = i; j < end; j++) {
-            if (isnan(l->y[j]))
-                continue;
-            if (imin == SIZE_MAX || l->y[j] < l->y[imin])
-                imin = j;
-            if (imax == SIZE_MAX || l->y[j] > l->y[imax])
-                imax = j;
-        }
-        if (imin == SIZE_MAX) {
-            if (open)
-                hpa_strbuf_append(b, "\"/>\n");
-            open = false;
-            continue;
-        }
-        if (!open) {
-            hpa_strbuf_printf(b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\"%s%s%s points=\"",
-                              l->color, l->width, l->dash ? " stroke-dasharray=\"" : "",
-                              l->dash ? l->dash : "", l->dash ? "\"" : "");
-            open = true;
-        }
-        if (imin == imax) {
-            pt(b, l->x[imin], l->y[imin], xmax, ymax);
-        } else {
-            size_t a = imin < imax ? imin : imax, c = imin < imax ? imax : imin;
-            pt(b, l->x[a], l->y[a], xmax, ymax);
-            pt(b, l->x[c], l->y[c], xmax, ymax);
-        }
-    }
-    if (open)
-        hpa_strbuf_append(b, "\"/>\n");
-}
-
 static void svg_plot(hpa_strbuf *b, const char *title, const char *xunit, const char *ylabel,
-                     double xmax, double ymax, const pline *lines, size_t nl,
+                     double xmax, double ymax, const sim_svg_series *lines, size_t nl,
                      const pmark *marks, size_t nm)
 {
-    double st, v;
+    sim_svg_axes a = {&frame, 0, xmax, 0, 0, 1e-9};
+    char xlabel[64];
     size_t i;
-    double lx = ML + 8;
+    double lx = frame.ml + 8;
 
     if (!(ymax > 0))
         ymax = 1;
-    ymax *= 1.05;
-    hpa_strbuf_printf(b, "<svg class=\"plot\" width=\"%.0f\" height=\"%.0f\" "
-                         "viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"",
-                      PW, PH, PW, PH);
-    esc(b, title);
-    hpa_strbuf_append(b, "\">\n<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n");
-    hpa_strbuf_printf(b, "<text x=\"%.0f\" y=\"18\" font-size=\"14\" font-weight=\"bold\">", ML);
-    esc(b, title);
-    hpa_strbuf_append(b, "</text>\n");
-    /* grid and axes */
-    st = nice_step(ymax, 5);
-    for (v = 0; v <= ymax + 1e-9; v += st) {
-        hpa_strbuf_printf(b, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e5e5e5\"/>"
-                             "<text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%g</text>\n",
-                          ML, PW - MR, sy(v, ymax), sy(v, ymax), ML - 4, sy(v, ymax) + 4, v);
-    }
-    st = nice_step(xmax, 8);
-    for (v = 0; v <= xmax + 1e-9; v += st)
-        hpa_strbuf_printf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"#eee\"/>"
-                             "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" text-anchor=\"middle\">%g</text>\n",
-                          sx(v, xmax), sx(v, xmax), MT, PH - MB, sx(v, xmax), PH - MB + 14, v);
-    hpa_strbuf_printf(b, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"#333\"/>"
-                         "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"#333\"/>\n",
-                      ML, PW - MR, PH - MB, PH - MB, ML, ML, MT, PH - MB);
-    hpa_strbuf_printf(b, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\" text-anchor=\"middle\">time (%s)</text>\n",
-                      (ML + PW - MR) / 2, PH - 8, xunit);
-    hpa_strbuf_printf(b, "<text x=\"14\" y=\"%.0f\" font-size=\"11\" text-anchor=\"middle\" "
-                         "transform=\"rotate(-90 14 %.0f)\">",
-                      (MT + PH - MB) / 2, (MT + PH - MB) / 2);
-    esc(b, ylabel);
-    hpa_strbuf_append(b, "</text>\n");
+    a.y1 = ymax * 1.05;
+    sim_svg_begin(b, &frame, title, title);
+    snprintf(xlabel, sizeof(xlabel), "time (%s)", xunit);
+    sim_svg_axes_draw(b, &a, xlabel, ylabel);
     for (i = 0; i < nl; i++)
-        svg_line(b, &lines[i], xmax, ymax);
+        sim_svg_series_draw(b, &a, &lines[i]);
     for (i = 0; i < nm; i++) {
-        double x = sx(marks[i].x, xmax), y = sy(marks[i].y, ymax);
+        double x = sim_svg_x(&a, marks[i].x), y = sim_svg_y(&a, marks[i].y);
         if (marks[i].up)
             hpa_strbuf_printf(b, "<path class=\"ev\" d=\"M%.1f %.1fl-4 7h8z\" fill=\"%s\"/>\n", x, y - 9,
                               marks[i].color);
@@ -432,21 +316,15 @@ static void svg_plot(hpa_strbuf *b, const char *title, const char *xunit, const 
             hpa_strbuf_printf(b, "<path class=\"ev\" d=\"M%.1f %.1fl-4 -7h8z\" fill=\"%s\" opacity=\"0.6\"/>\n",
                               x, y + 9, marks[i].color);
     }
-    /* legend */
     for (i = 0; i < nl; i++) {
         if (!lines[i].label)
             continue;
-        hpa_strbuf_printf(b, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"%s\" stroke-width=\"2\"%s%s%s/>"
-                             "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\">",
-                          lx, lx + 18, MT + 4, MT + 4, lines[i].color, lines[i].dash ? " stroke-dasharray=\"" : "",
-                          lines[i].dash ? lines[i].dash : "", lines[i].dash ? "\"" : "", lx + 22, MT + 8);
-        esc(b, lines[i].label);
-        hpa_strbuf_append(b, "</text>\n");
+        sim_svg_legend_line(b, lx, frame.mt + 4, lines[i].color, lines[i].dash, lines[i].label);
+        hpa_strbuf_append(b, "\n");
         lx += 30 + 6.5 * (double)strlen(lines[i].label);
     }
-    hpa_strbuf_append(b, "</svg>\n");
+    sim_svg_end(b);
 }
-
 /* Column `field` of a run's rows, as doubles. */
 enum { F_T, F_DEMAND, F_CAP, F_DESIRED, F_READY, F_SEEN, F_UTIL };
 

@@ -16,6 +16,7 @@
 #include "codec/codec.h"
 #include "hpa/quantity.h"
 #include "hpa/timeutil.h"
+#include "server/openapi.h"
 
 /* ---- resources and discovery --------------------------------------------- */
 
@@ -536,6 +537,28 @@ static bool metric_referenced(sims_world *w, const char *type_key, const char *m
     return false;
 }
 
+/* The workloads whose pods `f` can match, as an index range: a selector
+ * naming one app in one namespace (what a controller asks) is a lookup,
+ * not a scan of every workload. */
+static void wl_range(sims_world *w, const sims_filter *f, size_t *from, size_t *to)
+{
+    size_t i;
+
+    *from = 0;
+    *to = w->n_wl;
+    if (!f->ns[0] || !f->has_labels)
+        return;
+    for (i = 0; i < f->labels.n; i++) {
+        const hpa_requirement *r = &f->labels.reqs[i];
+        if (!strcmp(r->key, "app") && r->n_values == 1 && (r->op == HPA_SEL_EQUALS || r->op == HPA_SEL_IN)) {
+            sims_workload *wl = sims_world_find(w, f->ns, r->values[0]);
+            *from = wl ? (size_t)(wl - w->wl) : 0;
+            *to = wl ? *from + 1 : 0;
+            return;
+        }
+    }
+}
+
 /* The pod as the API shows it (new reference): the world's cached view,
  * or a fresh rendering of a pod the world has not diffed yet. */
 static json_t *pod_object(sims_world *w, sims_workload *wl, const sim_pod *p)
@@ -549,13 +572,14 @@ json_t *sims_api_items(sims_api *api, sims_res res, const sims_filter *f)
 {
     sims_world *w = api->w;
     json_t *items = json_array();
-    size_t i, j;
+    size_t i, j, end;
 
     if (!items)
         return NULL;
     switch (res) {
     case SIMS_RES_PODS:
-        for (i = 0; i < w->n_wl; i++) {
+        wl_range(w, f, &i, &end);
+        for (; i < end; i++) {
             sims_workload *wl = &w->wl[i];
             if (!sims_workload_pods_match(wl, f->ns, f->has_labels ? &f->labels : NULL))
                 continue;
@@ -1112,12 +1136,13 @@ static bool pod_list_raw(ctx *x, const sims_filter *f)
 {
     sims_world *w = x->api->w;
     hpa_strbuf b = HPA_STRBUF_INIT;
-    size_t i, j;
+    size_t i, j, end;
     bool first = true;
 
     hpa_strbuf_printf(&b, "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"%llu\"},"
                       "\"items\":[", (unsigned long long)w->rv);
-    for (i = 0; i < w->n_wl && !b.oom; i++) {
+    wl_range(w, f, &i, &end);
+    for (; i < end && !b.oom; i++) {
         sims_workload *wl = &w->wl[i];
         if (!sims_workload_pods_match(wl, f->ns, f->has_labels ? &f->labels : NULL))
             continue;
@@ -1637,12 +1662,13 @@ static void do_pod_metrics(ctx *x)
     sims_world *w = x->api->w;
     sims_filter f;
     json_t *items;
-    size_t i, j;
+    size_t i, j, end;
 
     if (!make_filter(x, &f, K_PODMETRICS))
         return;
     items = json_array();
-    for (i = 0; i < w->n_wl; i++) {
+    wl_range(w, &f, &i, &end);
+    for (; i < end; i++) {
         if (!sims_workload_pods_match(&w->wl[i], f.ns, f.has_labels ? &f.labels : NULL))
             continue;
         for (j = 0; j < w->wl[i].cl.n_pods; j++) {
@@ -1715,7 +1741,7 @@ static void do_custom(ctx *x, const char *object, const char *metric)
     sims_world *w = x->api->w;
     sims_filter f;
     json_t *items;
-    size_t i, j;
+    size_t i, j, end;
     char ts[HPA_TIME_STR_MAX], vb[HPA_QUANTITY_STR_MAX];
 
     if (strcmp(metric, "http_requests_per_second") || !metric_referenced(w, "pods", metric))
@@ -1723,7 +1749,8 @@ static void do_custom(ctx *x, const char *object, const char *metric)
     if (!make_filter(x, &f, K_PODS))
         return;
     items = json_array();
-    for (i = 0; i < w->n_wl; i++) {
+    wl_range(w, &f, &i, &end);
+    for (; i < end; i++) {
         sims_workload *wl = &w->wl[i];
         if (!sims_workload_pods_match(wl, x->r.ns, f.has_labels ? &f.labels : NULL))
             continue;
@@ -1922,6 +1949,39 @@ static void dispatch(ctx *x)
     json_decref(body);
 }
 
+/* UPSTREAM: kube-openapi answers the "...v2@v1.0+protobuf" Accept with a
+ * Content-Type Go can parse (no "@") */
+#define OPENAPI_PB "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
+
+/* /openapi/v2 (JSON, or protobuf when asked), /openapi/v3 and its groups. */
+static void openapi(ctx *x, char segs[][256], int n)
+{
+    sims_resp *rs = x->rs;
+
+    if (!is_get(x->rq->method))
+        return method_not_allowed(rs);
+    if (n == 2 && !strcmp(segs[1], "v2")) {
+        rs->code = 200;
+        if (x->rq->accept && strstr(x->rq->accept, "protobuf")) {
+            rs->raw = sims_openapi_v2_pb(&rs->raw_len);
+            rs->content_type = OPENAPI_PB;
+        } else {
+            rs->body = sims_openapi_v2();
+        }
+    } else if (n == 2 && !strcmp(segs[1], "v3")) {
+        rs->code = 200;
+        rs->body = sims_openapi_v3_root();
+    } else if (n == 5 && !strcmp(segs[1], "v3") && !strcmp(segs[2], "apis")) {
+        char gp[160];
+        snprintf(gp, sizeof(gp), "apis/%.60s/%.60s", segs[3], segs[4]);
+        if (!(rs->body = sims_openapi_v3_group(gp)))
+            return not_found_path(rs);
+        rs->code = 200;
+    } else {
+        not_found_path(rs);
+    }
+}
+
 void sims_api_handle(sims_api *api, const sims_req *rq, sims_resp *rs)
 {
     char segs[12][256];
@@ -1959,6 +2019,8 @@ void sims_api_handle(sims_api *api, const sims_req *rq, sims_resp *rs)
                                  "gitTreeState", "clean", "buildDate", "2024-01-01T00:00:00Z", "goVersion", "go1.22",
                                  "compiler", "gc", "platform", "linux/amd64");
         }
+    } else if (n >= 2 && !strcmp(segs[0], "openapi")) {
+        openapi(&x, segs, n);
     } else if (n >= 1 && n <= 2 && !strcmp(segs[0], "api")) {
         discovery(&x, segs, n);
     } else if (n >= 1 && n <= 3 && !strcmp(segs[0], "apis")) {

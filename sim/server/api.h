@@ -56,8 +56,9 @@ typedef struct sims_req {
 typedef struct sims_resp {
     int code;
     json_t *body;                   /* owned; NULL with `text` or `raw` */
-    char *raw;                      /* owned JSON text (fast lists); NULL = use body */
+    char *raw;                      /* owned body bytes (fast lists, protobuf); NULL = use body */
     size_t raw_len;
+    const char *content_type;       /* static; NULL = application/json */
     const char *text;               /* static plain-text body (healthz) */
     /* a watch: the server streams events matching `filter` */
     bool watch;

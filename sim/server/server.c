@@ -224,16 +224,19 @@ static void send_resp(sims_server *s, struct evhttp_request *req, sims_resp *rs,
     if (rs->text) {
         body = strdup(rs->text);
         evhttp_add_header(h, "Content-Type", "text/plain; charset=utf-8");
+        len = body ? strlen(body) : 0;
     } else if (rs->raw) {
+        /* may be binary (protobuf): the length is the response's */
         body = rs->raw;
+        len = rs->raw_len;
         rs->raw = NULL;
-        evhttp_add_header(h, "Content-Type", "application/json");
+        evhttp_add_header(h, "Content-Type", rs->content_type ? rs->content_type : "application/json");
     } else {
         body = rs->body ? json_dumps(rs->body, JSON_COMPACT) : NULL;
+        len = body ? strlen(body) : 0;
         evhttp_add_header(h, "Content-Type", "application/json");
     }
     evhttp_add_header(h, "Cache-Control", "no-cache, private");
-    len = body ? strlen(body) : 0;
     b = evbuffer_new();
     if (!b || !body) {
         free(body);

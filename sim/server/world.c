@@ -988,16 +988,31 @@ static hpa_errcode init_workload(sims_world *w, sims_workload *wl, const sim_wor
     if (!src->policy)
         return hpa_err_set(e, HPA_EMISSING, "policy", "no policy for workload %s (use --policy)", wl->model.name);
     hpa_arena_init(&wl->arena);
-    if ((rc = sim_policy_load(src->policy, &wl->arena, &wl->spec, e)) != HPA_OK)
+    if (copy > 0) {
+        /* copies share the first one's policy (read only); their own
+         * names live in a small arena */
+        wl->arena.chunk_size = 1024;
+        wl->spec = w->wl[0].spec;
+        wl->spec.name = w->wl[0].policy_name;
+    } else if ((rc = sim_policy_load(src->policy, &wl->arena, &wl->spec, e)) != HPA_OK) {
         return rc;
+    }
+    if (copy == 0)
+        wl->policy_name = wl->spec.name;
     if (copy >= 0)
         wl->spec.name = hpa_arena_sprintf(&wl->arena, "%s-%d", wl->spec.name, copy);
     wl->spec.namespace_ = hpa_arena_strdup(&wl->arena, wl->model.namespace_);
     wl->spec.target.name = hpa_arena_strdup(&wl->arena, wl->model.name);
     if (!wl->spec.name || !wl->spec.namespace_ || !wl->spec.target.name)
         return hpa_err_set(e, HPA_ENOMEM, NULL, "out of memory");
-    if ((rc = sim_workload_load_trace(src, &wl->load, e)) != HPA_OK)
+    if (copy > 0) {
+        /* copies replay the same trace: share the first one's series
+         * (5,000 copies of a month of samples would be gigabytes) */
+        wl->load = w->wl[0].load;
+        wl->load_shared = true;
+    } else if ((rc = sim_workload_load_trace(src, &wl->load, e)) != HPA_OK) {
         return rc;
+    }
     wl->load.epoch = w->epoch;
     initial = wl->model.initial_replicas > 0 ? wl->model.initial_replicas : wl->spec.min_replicas;
     if (initial < 1)
@@ -1114,7 +1129,8 @@ void sims_world_free(sims_world *w)
             ctl_hpa_free(&wl->ctl);
         if (wl->cl_ok)
             sim_cluster_free(&wl->cl);
-        sim_series_free(&wl->load);
+        if (!wl->load_shared)
+            sim_series_free(&wl->load);
         hpa_arena_free(&wl->arena);
         for (k = 0; k < wl->n_seen; k++)
             seen_drop_view(&wl->seen[k]);

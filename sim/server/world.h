@@ -63,10 +63,12 @@ typedef struct sims_workload {
     struct sims_world *world;       /* back pointer (borrowed) */
     sim_model model;
     sim_series load;
+    bool load_shared;               /* load.v belongs to the first workload */
     sim_cluster cl;
     bool cl_ok;
     hpa_arena arena;                /* the policy */
-    hpa_spec spec;
+    hpa_spec spec;                  /* copies borrow the first one's metrics */
+    const char *policy_name;        /* the first copy: the policy's own name */
     char hash[12];                  /* pod-template-hash */
     char rs_name[96];
     char uid[40], rs_uid[40];

@@ -25,6 +25,7 @@ static void usage(FILE *out)
             "  --kubeconfig FILE        kubeconfig (default: $KUBECONFIG, ~/.kube/config, in-cluster)\n"
             "  --context NAME           kubeconfig context\n"
             "  --qps N --burst N        client-side rate limit (20, 40; qps 0 = none)\n"
+            "  --request-timeout 30s    limit of one API request attempt (then retried)\n"
             "HPAs:\n"
             "  --policies DIR|FILE      HPA manifests (YAML/JSON), reloaded on change and SIGHUP\n"
             "  --hpa-source cluster     list and watch HorizontalPodAutoscaler objects instead\n"
@@ -138,6 +139,9 @@ int cmd_run(int argc, char **argv)
                 return rc;
         } else if (FLAG("--retry-period")) {
             if ((rc = duration(a, v, &o.retry_period, true)))
+                return rc;
+        } else if (FLAG("--request-timeout")) {
+            if ((rc = duration(a, v, &o.request_timeout, true)))
                 return rc;
         } else if (FLAG("--health-addr")) {
             o.health_addr = v;

@@ -122,7 +122,7 @@ hpa_errcode hpa_codec_label_selector_from_json(const json_t *obj, hpa_arena *a,
 /* ...and back, as given (new reference; NULL selector -> NULL). */
 json_t *hpa_codec_label_selector_to_json(const hpa_label_selector *ls);
 
-/* Field readers shared by the codec (src/codec/objects.c). Each reads
+/* Field readers shared by the codec (src/codec/jsonfield.c). Each reads
  * obj[key]; absent or JSON null is "not present": *present = false (when
  * `present` is not NULL) and HPA_OK, or HPA_EMISSING when `present` is
  * NULL. A wrong type is HPA_ETYPE; e->path is `key`, for the caller to

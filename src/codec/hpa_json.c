@@ -9,11 +9,6 @@
 #include "codec/codec.h"
 #include "codec/jsonfield.h"
 
-#include <inttypes.h>
-#include <math.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* ---- reading an HPA ----------------------------------------------------- */
@@ -75,7 +70,7 @@ static hpa_errcode rd_qty(const reader *r, const json_t *obj, const char *key, c
     st = hpa_jf_quantity(json_object_get(obj, key), p, q, r->e);
     *has = st == HPA_JF_OK;
     if (st == HPA_JF_OK && milli)
-        st = hpa_jf_milli(json_object_get(obj, key), p, q, milli, r->e);
+        st = hpa_jf_milli(q, p, milli, r->e);
     return rd_status(st, r);
 }
 
@@ -240,7 +235,7 @@ static hpa_errcode rd_metrics(const reader *r, const json_t *spec, hpa_spec *out
     json_array_foreach(arr, i, it) {
         hpa_jf_index(p, sizeof(p), "spec.metrics", i);
         if (!json_is_object(it)) {
-            bad_type(it, p, "an object", r->e);
+            hpa_jf_bad_type(it, p, "an object", r->e);
             return HPA_ETYPE;
         }
         if ((rc = rd_metric(r, it, p, &ms[i])))
@@ -273,7 +268,7 @@ static hpa_errcode rd_policies(const reader *r, const json_t *rules, const char 
 
         hpa_jf_index(p, sizeof(p), q, i);
         if (!json_is_object(it)) {
-            bad_type(it, p, "an object", r->e);
+            hpa_jf_bad_type(it, p, "an object", r->e);
             return HPA_ETYPE;
         }
         if ((rc = rd_str(r, it, "type", p, &type)) ||
@@ -357,7 +352,7 @@ static hpa_errcode rd_conditions(const reader *r, const json_t *status, hpa_spec
 
         hpa_jf_index(p, sizeof(p), "status.conditions", i);
         if (!json_is_object(it)) {
-            bad_type(it, p, "an object", r->e);
+            hpa_jf_bad_type(it, p, "an object", r->e);
             return HPA_ETYPE;
         }
         if ((rc = rd_str(r, it, "type", p, &cs[i].type)) ||
@@ -390,7 +385,7 @@ hpa_errcode hpa_codec_hpa_from_json(const json_t *obj, hpa_arena *a, hpa_spec *o
     memset(&given, 0, sizeof(given));
     hpa_err_clear(e);
     if (!json_is_object(obj)) {
-        bad_type(obj, "", "an object", e);
+        hpa_jf_bad_type(obj, "", "an object", e);
         return HPA_ETYPE;
     }
     if ((rc = rd_obj(&r, obj, "metadata", "", &meta)))

@@ -75,7 +75,7 @@ static void describe(const json_t *v, char *buf, size_t len)
         snprintf(buf, len, "%s", hpa_jf_kind(v));
 }
 
-static hpa_jf_status bad_type(const json_t *v, const char *path, const char *want, hpa_err *e)
+hpa_jf_status hpa_jf_bad_type(const json_t *v, const char *path, const char *want, hpa_err *e)
 {
     char got[96];
 
@@ -105,7 +105,7 @@ hpa_jf_status hpa_jf_int32(const json_t *v, const char *path, int32_t *out, hpa_
     if (json_is_real(v)) {
         d = json_real_value(v);
         if (d != floor(d))
-            return bad_type(v, path, "an integer", e);
+            return hpa_jf_bad_type(v, path, "an integer", e);
         if (d < (double)INT32_MIN || d > (double)INT32_MAX) {
             hpa_err_set(e, HPA_ERANGE, path, "value %.17g does not fit in an int32", d);
             return HPA_JF_BAD;
@@ -113,7 +113,7 @@ hpa_jf_status hpa_jf_int32(const json_t *v, const char *path, int32_t *out, hpa_
         *out = (int32_t)d;
         return HPA_JF_OK;
     }
-    return bad_type(v, path, "an integer", e);
+    return hpa_jf_bad_type(v, path, "an integer", e);
 }
 
 hpa_jf_status hpa_jf_string(const json_t *v, const char *path, const char **out, hpa_err *e)
@@ -121,7 +121,7 @@ hpa_jf_status hpa_jf_string(const json_t *v, const char *path, const char **out,
     if (!v || json_is_null(v))
         return HPA_JF_ABSENT;
     if (!json_is_string(v))
-        return bad_type(v, path, "a string", e);
+        return hpa_jf_bad_type(v, path, "a string", e);
     *out = json_string_value(v);
     return HPA_JF_OK;
 }
@@ -130,14 +130,14 @@ hpa_jf_status hpa_jf_object(const json_t *v, const char *path, hpa_err *e)
 {
     if (!v || json_is_null(v))
         return HPA_JF_ABSENT;
-    return json_is_object(v) ? HPA_JF_OK : bad_type(v, path, "an object", e);
+    return json_is_object(v) ? HPA_JF_OK : hpa_jf_bad_type(v, path, "an object", e);
 }
 
 hpa_jf_status hpa_jf_array(const json_t *v, const char *path, hpa_err *e)
 {
     if (!v || json_is_null(v))
         return HPA_JF_ABSENT;
-    return json_is_array(v) ? HPA_JF_OK : bad_type(v, path, "an array", e);
+    return json_is_array(v) ? HPA_JF_OK : hpa_jf_bad_type(v, path, "an array", e);
 }
 
 void hpa_jf_number_text(const json_t *v, char *buf, size_t len)
@@ -171,7 +171,7 @@ hpa_jf_status hpa_jf_quantity(const json_t *v, const char *path, hpa_quantity *q
         hpa_jf_number_text(v, text, sizeof(text));
         s = text;
     } else {
-        return bad_type(v, path, "a quantity (string or number)", e);
+        return hpa_jf_bad_type(v, path, "a quantity (string or number)", e);
     }
     hpa_err_clear(&qe);
     if (hpa_quantity_parse(s, q, &qe) != HPA_OK) {
@@ -182,14 +182,11 @@ hpa_jf_status hpa_jf_quantity(const json_t *v, const char *path, hpa_quantity *q
     return HPA_JF_OK;
 }
 
-hpa_jf_status hpa_jf_milli(const json_t *v, const char *path, hpa_quantity *q,
-                           int64_t *milli, hpa_err *e)
+hpa_jf_status hpa_jf_milli(const hpa_quantity *q, const char *path, int64_t *milli,
+                           hpa_err *e)
 {
-    hpa_jf_status st = hpa_jf_quantity(v, path, q, e);
     hpa_err qe;
 
-    if (st != HPA_JF_OK || !milli)
-        return st;
     hpa_err_clear(&qe);
     if (hpa_quantity_milli(q, milli, &qe) != HPA_OK) {
         hpa_err_set(e, qe.code ? qe.code : HPA_ERANGE, path, "%s",
@@ -206,7 +203,7 @@ hpa_jf_status hpa_jf_time(const json_t *v, const char *path, hpa_time_t *t, hpa_
     if (!v || json_is_null(v))
         return HPA_JF_ABSENT;
     if (!json_is_string(v))
-        return bad_type(v, path, "an RFC 3339 time string", e);
+        return hpa_jf_bad_type(v, path, "an RFC 3339 time string", e);
     hpa_err_clear(&te);
     if (hpa_time_parse(json_string_value(v), t, &te) != HPA_OK) {
         hpa_err_set(e, te.code ? te.code : HPA_EINVAL, path, "%s",
@@ -240,7 +237,7 @@ static hpa_jf_status selector_exprs(const json_t *arr, const char *path, hpa_are
 
         hpa_jf_index(p, sizeof(p), path, i);
         if (!json_is_object(it))
-            return bad_type(it, p, "an object", e);
+            return hpa_jf_bad_type(it, p, "an object", e);
         if (hpa_jf_string(json_object_get(it, "key"), hpa_jf_child(q, sizeof(q), p, "key"),
                           &key, e) == HPA_JF_BAD ||
             hpa_jf_string(json_object_get(it, "operator"),
@@ -263,7 +260,7 @@ static hpa_jf_status selector_exprs(const json_t *arr, const char *path, hpa_are
             const char *s = NULL;
 
             if (!json_is_string(val))
-                return bad_type(val, hpa_jf_index(r, sizeof(r), q, j), "a string", e);
+                return hpa_jf_bad_type(val, hpa_jf_index(r, sizeof(r), q, j), "a string", e);
             s = json_string_value(val);
             if (!(vv[j] = hpa_arena_strdup(a, s)))
                 return jf_oom(path, e);
@@ -303,7 +300,7 @@ hpa_jf_status hpa_jf_selector(const json_t *v, const char *path, hpa_arena *a,
         json_object_foreach((json_t *)ml, k, val) {
             hpa_jf_key(q, sizeof(q), p, k);
             if (!json_is_string(val))
-                return bad_type(val, q, "a string", e);
+                return hpa_jf_bad_type(val, q, "a string", e);
             labels[n].key = hpa_arena_strdup(a, k);
             labels[n].value = hpa_arena_strdup(a, json_string_value(val));
             if (!labels[n].key || !labels[n].value)
@@ -455,7 +452,7 @@ hpa_errcode hpa_jf_milli_value(const json_t *v, const char *key, int64_t *out,
 
     if (!json_is_string(v) && !json_is_number(v))
         return hpa_jf_type_error(e, key, "a quantity such as \"250m\" or \"1Gi\"", v);
-    if (hpa_jf_milli(v, key, &q, out, e) != HPA_JF_OK)
+    if (hpa_jf_quantity(v, key, &q, e) != HPA_JF_OK || hpa_jf_milli(&q, key, out, e) != HPA_JF_OK)
         return e ? e->code : HPA_EINVAL;
     return HPA_OK;
 }

@@ -57,6 +57,9 @@ void hpa_jf_number_text(const json_t *v, char *buf, size_t len);
  * the path and what was found). */
 typedef enum { HPA_JF_ABSENT = 0, HPA_JF_OK, HPA_JF_BAD } hpa_jf_status;
 
+/* HPA_ETYPE at `path`: "expected <want>, got <kind and value>". */
+hpa_jf_status hpa_jf_bad_type(const json_t *v, const char *path, const char *want,
+                              hpa_err *e);
 /* An integral JSON real (YAML `3.0`) is accepted. */
 hpa_jf_status hpa_jf_int32(const json_t *v, const char *path, int32_t *out, hpa_err *e);
 hpa_jf_status hpa_jf_string(const json_t *v, const char *path, const char **out, hpa_err *e);
@@ -64,9 +67,9 @@ hpa_jf_status hpa_jf_object(const json_t *v, const char *path, hpa_err *e);
 hpa_jf_status hpa_jf_array(const json_t *v, const char *path, hpa_err *e);
 /* A resource.Quantity: a string, or a bare number read as its text. */
 hpa_jf_status hpa_jf_quantity(const json_t *v, const char *path, hpa_quantity *q, hpa_err *e);
-/* ...and, when `milli` is not NULL, its milli-units (rounded up). */
-hpa_jf_status hpa_jf_milli(const json_t *v, const char *path, hpa_quantity *q,
-                           int64_t *milli, hpa_err *e);
+/* A quantity read above in milli-units (rounded up); errors at `path`. */
+hpa_jf_status hpa_jf_milli(const hpa_quantity *q, const char *path, int64_t *milli,
+                           hpa_err *e);
 hpa_jf_status hpa_jf_time(const json_t *v, const char *path, hpa_time_t *t, hpa_err *e);
 /* A metav1.LabelSelector, copied into `a` (unvalidated). */
 hpa_jf_status hpa_jf_selector(const json_t *v, const char *path, hpa_arena *a,

@@ -9,22 +9,11 @@
  * (no pods, no metrics, a bad selector) is left for the decision.
  */
 #include "codec/codec.h"
+#include "codec/jsonfield.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static hpa_errcode oom(hpa_err *e)
-{
-    return hpa_err_set(e, HPA_ENOMEM, NULL, "out of memory");
-}
-
-static const json_t *field(const json_t *obj, const char *key)
-{
-    const json_t *v = json_object_get(obj, key);
-
-    return json_is_null(v) ? NULL : v;
-}
 
 static hpa_errcode want(hpa_err *e, const char *path, const char *what,
                         const json_t *got)
@@ -46,27 +35,11 @@ static hpa_errcode want(hpa_err *e, const char *path, const char *what,
     return rc;
 }
 
-static hpa_errcode prefixed(hpa_err *e, const char *prefix)
-{
-    hpa_err_prefix_path(e, prefix);
-    return e->code;
-}
-
-static hpa_errcode indexed(hpa_err *e, const char *key, size_t i)
-{
-    char idx[32];
-
-    snprintf(idx, sizeof(idx), "[%zu]", i);
-    hpa_err_prefix_path(e, idx);
-    hpa_err_prefix_path(e, key);
-    return e->code;
-}
-
 /* root[key] as {"items": [...]}; NULL when absent. */
 static hpa_errcode list_items(const json_t *root, const char *key,
                               const json_t **items, bool *present, hpa_err *e)
 {
-    const json_t *list = field(root, key), *arr;
+    const json_t *list = hpa_jf_get(root, key), *arr;
     char path[64];
 
     *items = NULL;
@@ -75,7 +48,7 @@ static hpa_errcode list_items(const json_t *root, const char *key,
         return HPA_OK;
     if (!json_is_object(list))
         return want(e, key, "an object with \"items\"", list);
-    arr = field(list, "items");
+    arr = hpa_jf_get(list, "items");
     if (arr && !json_is_array(arr)) {
         snprintf(path, sizeof(path), "%s.items", key);
         return want(e, path, "a list", arr);
@@ -87,7 +60,7 @@ static hpa_errcode list_items(const json_t *root, const char *key,
 static hpa_errcode read_hpa(const json_t *root, hpa_arena *a,
                             hpa_snapshot *snap, hpa_err *e)
 {
-    const json_t *obj = field(root, "hpa");
+    const json_t *obj = hpa_jf_get(root, "hpa");
     hpa_spec *spec;
 
     if (!obj)
@@ -97,9 +70,9 @@ static hpa_errcode read_hpa(const json_t *root, hpa_arena *a,
         return want(e, "hpa", "a HorizontalPodAutoscaler object", obj);
     spec = hpa_arena_alloc(a, sizeof(*spec));
     if (!spec)
-        return oom(e);
+        return hpa_jf_oom(e);
     if (hpa_codec_hpa_from_json(obj, a, spec, e) != HPA_OK)
-        return prefixed(e, "hpa");
+        return hpa_jf_in(e, "hpa");
     snap->hpa = spec;
     return HPA_OK;
 }
@@ -107,38 +80,44 @@ static hpa_errcode read_hpa(const json_t *root, hpa_arena *a,
 static hpa_errcode read_scale(const json_t *root, hpa_arena *a,
                               hpa_snapshot *snap, hpa_err *e)
 {
-    const json_t *obj = field(root, "scale");
+    const json_t *obj = hpa_jf_get(root, "scale");
 
     if (!obj)
         return hpa_err_set(e, HPA_EMISSING, "scale.spec.replicas",
                            "required field missing: the target's Scale");
     if (hpa_codec_scale_from_json(obj, a, &snap->scale, e) != HPA_OK)
-        return prefixed(e, "scale");
+        return hpa_jf_in(e, "scale");
     return HPA_OK;
+}
+
+static hpa_errcode pod_item(const json_t *v, hpa_arena *a, void *item, hpa_err *e)
+{
+    return hpa_codec_pod_from_json(v, a, item, e);
+}
+
+static hpa_errcode pod_metrics_item(const json_t *v, hpa_arena *a, void *item,
+                                    hpa_err *e)
+{
+    return hpa_codec_pod_metrics_from_json(v, a, item, e);
+}
+
+static hpa_errcode object_metric_item(const json_t *v, hpa_arena *a, void *item,
+                                      hpa_err *e)
+{
+    return hpa_codec_object_metric_from_json(v, a, item, e);
 }
 
 static hpa_errcode read_pods(const json_t *root, hpa_arena *a,
                              hpa_snapshot *snap, hpa_err *e)
 {
-    const json_t *items, *v;
-    hpa_pod *pods;
+    const json_t *items;
+    void *pods;
     bool present;
-    size_t i;
 
-    if (list_items(root, "pods", &items, &present, e) != HPA_OK)
+    if (list_items(root, "pods", &items, &present, e) != HPA_OK ||
+        hpa_jf_items(items, "pods", "items", a, sizeof(*snap->pods), pod_item, &pods,
+                     &snap->n_pods, e) != HPA_OK)
         return e->code;
-    if (!items || json_array_size(items) == 0)
-        return HPA_OK;
-    pods = hpa_arena_calloc(a, json_array_size(items), sizeof(*pods));
-    if (!pods)
-        return oom(e);
-    json_array_foreach(items, i, v) {
-        if (hpa_codec_pod_from_json(v, a, &pods[i], e) != HPA_OK) {
-            indexed(e, "items", i);
-            return prefixed(e, "pods");
-        }
-    }
-    snap->n_pods = json_array_size(items);
     snap->pods = pods;
     return HPA_OK;
 }
@@ -146,55 +125,89 @@ static hpa_errcode read_pods(const json_t *root, hpa_arena *a,
 static hpa_errcode read_pod_metrics(const json_t *root, hpa_arena *a,
                                     hpa_snapshot *snap, hpa_err *e)
 {
-    const json_t *items, *v;
-    hpa_pod_metrics *pm;
-    size_t i;
+    const json_t *items;
+    void *pm;
 
     /* An absent podMetrics is "the API gave nothing"; a present one with
      * no items is "the API answered an empty list". */
-    if (list_items(root, "podMetrics", &items, &snap->has_pod_metrics, e) != HPA_OK)
+    if (list_items(root, "podMetrics", &items, &snap->has_pod_metrics, e) != HPA_OK ||
+        hpa_jf_items(items, "podMetrics", "items", a, sizeof(*snap->pod_metrics),
+                     pod_metrics_item, &pm, &snap->n_pod_metrics, e) != HPA_OK)
         return e->code;
-    if (!items || json_array_size(items) == 0)
-        return HPA_OK;
-    pm = hpa_arena_calloc(a, json_array_size(items), sizeof(*pm));
-    if (!pm)
-        return oom(e);
-    json_array_foreach(items, i, v) {
-        if (hpa_codec_pod_metrics_from_json(v, a, &pm[i], e) != HPA_OK) {
-            indexed(e, "items", i);
-            return prefixed(e, "podMetrics");
-        }
-    }
-    snap->n_pod_metrics = json_array_size(items);
     snap->pod_metrics = pm;
     return HPA_OK;
 }
 
-static hpa_errcode read_custom(const json_t *root, hpa_arena *a,
-                               hpa_snapshot *snap, hpa_err *e)
+static hpa_errcode read_objects(const json_t *root, hpa_arena *a,
+                                hpa_snapshot *snap, hpa_err *e)
 {
-    const json_t *m = field(root, "podCustomMetrics"), *v;
-    hpa_pod_metric_list *lists;
+    const json_t *arr = hpa_jf_get(root, "objectMetrics");
+    void *vals;
+
+    if (arr && !json_is_array(arr))
+        return want(e, "objectMetrics", "a list", arr);
+    if (hpa_jf_items(arr, NULL, "objectMetrics", a, sizeof(*snap->object_metrics),
+                     object_metric_item, &vals, &snap->n_object_metrics, e) != HPA_OK)
+        return e->code;
+    snap->object_metrics = vals;
+    return HPA_OK;
+}
+
+/* The custom and external metrics: an object keyed by metric name, each
+ * value one metric's list, read by `fn` into `size`-byte items. */
+typedef hpa_errcode (*metric_list_fn)(const json_t *v, const char *name, hpa_arena *a,
+                                      void *item, hpa_err *e);
+
+static hpa_errcode read_metric_map(const json_t *root, const char *key, hpa_arena *a,
+                                   size_t size, metric_list_fn fn, void **out, size_t *n,
+                                   hpa_err *e)
+{
+    const json_t *m = hpa_jf_get(root, key), *v;
     const char *name;
+    char *lists;
     size_t i = 0;
 
     if (!m)
         return HPA_OK;
     if (!json_is_object(m))
-        return want(e, "podCustomMetrics", "an object keyed by metric name", m);
+        return want(e, key, "an object keyed by metric name", m);
     if (json_object_size(m) == 0)
         return HPA_OK;
-    lists = hpa_arena_calloc(a, json_object_size(m), sizeof(*lists));
+    lists = hpa_arena_calloc(a, json_object_size(m), size);
     if (!lists)
-        return oom(e);
+        return hpa_jf_oom(e);
     json_object_foreach((json_t *)m, name, v) {
-        if (hpa_codec_pod_metric_list_from_json(v, name, a, &lists[i], e) != HPA_OK) {
+        if (fn(v, name, a, lists + i * size, e) != HPA_OK) {
             hpa_err_prefix_path(e, name);
-            return prefixed(e, "podCustomMetrics");
+            return hpa_jf_in(e, key);
         }
         i++;
     }
-    snap->n_pod_custom = i;
+    *n = i;
+    *out = lists;
+    return HPA_OK;
+}
+
+static hpa_errcode custom_list(const json_t *v, const char *name, hpa_arena *a,
+                               void *item, hpa_err *e)
+{
+    return hpa_codec_pod_metric_list_from_json(v, name, a, item, e);
+}
+
+static hpa_errcode external_list(const json_t *v, const char *name, hpa_arena *a,
+                                 void *item, hpa_err *e)
+{
+    return hpa_codec_external_metric_list_from_json(v, name, a, item, e);
+}
+
+static hpa_errcode read_custom(const json_t *root, hpa_arena *a,
+                               hpa_snapshot *snap, hpa_err *e)
+{
+    void *lists = NULL;
+
+    if (read_metric_map(root, "podCustomMetrics", a, sizeof(*snap->pod_custom),
+                        custom_list, &lists, &snap->n_pod_custom, e) != HPA_OK)
+        return e->code;
     snap->pod_custom = lists;
     return HPA_OK;
 }
@@ -202,54 +215,12 @@ static hpa_errcode read_custom(const json_t *root, hpa_arena *a,
 static hpa_errcode read_external(const json_t *root, hpa_arena *a,
                                  hpa_snapshot *snap, hpa_err *e)
 {
-    const json_t *m = field(root, "externalMetrics"), *v;
-    hpa_external_metric_list *lists;
-    const char *name;
-    size_t i = 0;
+    void *lists = NULL;
 
-    if (!m)
-        return HPA_OK;
-    if (!json_is_object(m))
-        return want(e, "externalMetrics", "an object keyed by metric name", m);
-    if (json_object_size(m) == 0)
-        return HPA_OK;
-    lists = hpa_arena_calloc(a, json_object_size(m), sizeof(*lists));
-    if (!lists)
-        return oom(e);
-    json_object_foreach((json_t *)m, name, v) {
-        if (hpa_codec_external_metric_list_from_json(v, name, a, &lists[i], e) != HPA_OK) {
-            hpa_err_prefix_path(e, name);
-            return prefixed(e, "externalMetrics");
-        }
-        i++;
-    }
-    snap->n_external = i;
+    if (read_metric_map(root, "externalMetrics", a, sizeof(*snap->external),
+                        external_list, &lists, &snap->n_external, e) != HPA_OK)
+        return e->code;
     snap->external = lists;
-    return HPA_OK;
-}
-
-static hpa_errcode read_objects(const json_t *root, hpa_arena *a,
-                                hpa_snapshot *snap, hpa_err *e)
-{
-    const json_t *arr = field(root, "objectMetrics"), *v;
-    hpa_object_metric_value *vals;
-    size_t i;
-
-    if (!arr)
-        return HPA_OK;
-    if (!json_is_array(arr))
-        return want(e, "objectMetrics", "a list", arr);
-    if (json_array_size(arr) == 0)
-        return HPA_OK;
-    vals = hpa_arena_calloc(a, json_array_size(arr), sizeof(*vals));
-    if (!vals)
-        return oom(e);
-    json_array_foreach(arr, i, v) {
-        if (hpa_codec_object_metric_from_json(v, a, &vals[i], e) != HPA_OK)
-            return indexed(e, "objectMetrics", i);
-    }
-    snap->n_object_metrics = json_array_size(arr);
-    snap->object_metrics = vals;
     return HPA_OK;
 }
 
@@ -264,13 +235,13 @@ static hpa_errcode read_recs(const json_t *arr, hpa_state *state, hpa_err *e)
     json_array_foreach(arr, i, v) {
         if (!json_is_object(v)) {
             want(e, NULL, "an object {time, replicas}", v);
-            return indexed(e, "recommendations", i);
+            return hpa_jf_in_item(e, "recommendations", i);
         }
         if (hpa_codec_field_time(v, "time", &r.time, NULL, e) != HPA_OK ||
             hpa_codec_field_int32(v, "replicas", &r.replicas, NULL, e) != HPA_OK)
-            return indexed(e, "recommendations", i);
+            return hpa_jf_in_item(e, "recommendations", i);
         if (hpa_state_push_rec(state, r) != HPA_OK)
-            return oom(e);
+            return hpa_jf_oom(e);
     }
     return HPA_OK;
 }
@@ -278,7 +249,7 @@ static hpa_errcode read_recs(const json_t *arr, hpa_state *state, hpa_err *e)
 static hpa_errcode read_events(const json_t *st, const char *key, bool up,
                                hpa_state *state, hpa_err *e)
 {
-    const json_t *arr = field(st, key), *v;
+    const json_t *arr = hpa_jf_get(st, key), *v;
     hpa_scale_event ev;
     hpa_errcode rc;
     size_t i;
@@ -291,21 +262,21 @@ static hpa_errcode read_events(const json_t *st, const char *key, bool up,
         memset(&ev, 0, sizeof(ev));
         if (!json_is_object(v)) {
             want(e, NULL, "an object {time, change}", v);
-            return indexed(e, key, i);
+            return hpa_jf_in_item(e, key, i);
         }
         if (hpa_codec_field_time(v, "time", &ev.time, NULL, e) != HPA_OK ||
             hpa_codec_field_int32(v, "change", &ev.change, NULL, e) != HPA_OK)
-            return indexed(e, key, i);
+            return hpa_jf_in_item(e, key, i);
         rc = up ? hpa_state_push_up(state, ev) : hpa_state_push_down(state, ev);
         if (rc != HPA_OK)
-            return oom(e);
+            return hpa_jf_oom(e);
     }
     return HPA_OK;
 }
 
 static hpa_errcode read_state(const json_t *root, hpa_state *state, hpa_err *e)
 {
-    const json_t *st = field(root, "state"), *recs;
+    const json_t *st = hpa_jf_get(root, "state"), *recs;
 
     if (!st)
         return HPA_OK;
@@ -313,33 +284,33 @@ static hpa_errcode read_state(const json_t *root, hpa_state *state, hpa_err *e)
         return want(e, "state", "an object", st);
     /* UPSTREAM: recordInitialRecommendation - a nil history (absent or
      * null here) means the controller has never seen this HPA. */
-    recs = field(st, "recommendations");
+    recs = hpa_jf_get(st, "recommendations");
     if (recs) {
         if (!json_is_array(recs)) {
             want(e, "recommendations", "a list", recs);
-            return prefixed(e, "state");
+            return hpa_jf_in(e, "state");
         }
         state->known = true;
         if (read_recs(recs, state, e) != HPA_OK)
-            return prefixed(e, "state");
+            return hpa_jf_in(e, "state");
     }
     if (read_events(st, "scaleUpEvents", true, state, e) != HPA_OK ||
         read_events(st, "scaleDownEvents", false, state, e) != HPA_OK)
-        return prefixed(e, "state");
+        return hpa_jf_in(e, "state");
     return HPA_OK;
 }
 
 static hpa_errcode read_options(const json_t *root, hpa_options *opts,
                                 hpa_err *e)
 {
-    const json_t *o = field(root, "options"), *tol;
+    const json_t *o = hpa_jf_get(root, "options"), *tol;
     bool have;
 
     if (!o)
         return HPA_OK;
     if (!json_is_object(o))
         return want(e, "options", "an object", o);
-    tol = field(o, "tolerance");
+    tol = hpa_jf_get(o, "tolerance");
     if (tol) {
         if (!json_is_number(tol))
             return want(e, "options.tolerance", "a number", tol);
@@ -351,7 +322,7 @@ static hpa_errcode read_options(const json_t *root, hpa_options *opts,
                                  &opts->initial_readiness_delay, &have, e) != HPA_OK ||
         hpa_codec_field_duration(o, "downscaleStabilizationWindow",
                                  &opts->downscale_stabilization, &have, e) != HPA_OK)
-        return prefixed(e, "options");
+        return hpa_jf_in(e, "options");
     return HPA_OK;
 }
 

@@ -60,19 +60,24 @@ static void add_err(vctx *v, const hpa_err *e)
 
 /* ---- typed field access that records type errors ---------------------- */
 
+/* Record a reader's type error (the reader's path is base.key). */
+static hpa_jf_status v_note(vctx *v, hpa_jf_status st, const hpa_err *e)
+{
+    if (st == HPA_JF_BAD)
+        add_err(v, e);
+    return st;
+}
+
 static hpa_jf_status v_str(vctx *v, const json_t *o, const char *key, const char *base,
                            const char **out)
 {
     char p[HPA_ERR_PATH_MAX];
     hpa_err e;
-    hpa_jf_status st;
 
     hpa_err_clear(&e);
     *out = NULL;
-    st = hpa_jf_string(json_object_get(o, key), hpa_jf_child(p, sizeof(p), base, key), out, &e);
-    if (st == HPA_JF_BAD)
-        add_err(v, &e);
-    return st;
+    return v_note(v, hpa_jf_string(json_object_get(o, key), hpa_jf_child(p, sizeof(p), base, key),
+                                   out, &e), &e);
 }
 
 static hpa_jf_status v_int(vctx *v, const json_t *o, const char *key, const char *base,
@@ -80,14 +85,11 @@ static hpa_jf_status v_int(vctx *v, const json_t *o, const char *key, const char
 {
     char p[HPA_ERR_PATH_MAX];
     hpa_err e;
-    hpa_jf_status st;
 
     hpa_err_clear(&e);
     *out = 0;
-    st = hpa_jf_int32(json_object_get(o, key), hpa_jf_child(p, sizeof(p), base, key), out, &e);
-    if (st == HPA_JF_BAD)
-        add_err(v, &e);
-    return st;
+    return v_note(v, hpa_jf_int32(json_object_get(o, key), hpa_jf_child(p, sizeof(p), base, key),
+                                  out, &e), &e);
 }
 
 static hpa_jf_status v_qty(vctx *v, const json_t *o, const char *key, const char *base,
@@ -95,13 +97,10 @@ static hpa_jf_status v_qty(vctx *v, const json_t *o, const char *key, const char
 {
     char p[HPA_ERR_PATH_MAX];
     hpa_err e;
-    hpa_jf_status st;
 
     hpa_err_clear(&e);
-    st = hpa_jf_quantity(json_object_get(o, key), hpa_jf_child(p, sizeof(p), base, key), q, &e);
-    if (st == HPA_JF_BAD)
-        add_err(v, &e);
-    return st;
+    return v_note(v, hpa_jf_quantity(json_object_get(o, key),
+                                     hpa_jf_child(p, sizeof(p), base, key), q, &e), &e);
 }
 
 /* o[key] when it is an object; NULL when absent or of the wrong type. */
@@ -114,9 +113,7 @@ static const json_t *v_obj(vctx *v, const json_t *o, const char *key, const char
     hpa_jf_status st;
 
     hpa_err_clear(&e);
-    st = hpa_jf_object(c, hpa_jf_child(p, sizeof(p), base, key), &e);
-    if (st == HPA_JF_BAD)
-        add_err(v, &e);
+    st = v_note(v, hpa_jf_object(c, hpa_jf_child(p, sizeof(p), base, key), &e), &e);
     if (stp)
         *stp = st;
     return st == HPA_JF_OK ? c : NULL;
@@ -127,13 +124,11 @@ static const json_t *v_arr(vctx *v, const json_t *o, const char *key, const char
     char p[HPA_ERR_PATH_MAX];
     const json_t *c = json_object_get(o, key);
     hpa_err e;
-    hpa_jf_status st;
 
     hpa_err_clear(&e);
-    st = hpa_jf_array(c, hpa_jf_child(p, sizeof(p), base, key), &e);
-    if (st == HPA_JF_BAD)
-        add_err(v, &e);
-    return st == HPA_JF_OK ? c : NULL;
+    if (v_note(v, hpa_jf_array(c, hpa_jf_child(p, sizeof(p), base, key), &e), &e) != HPA_JF_OK)
+        return NULL;
+    return c;
 }
 
 /* ---- name syntax (apimachinery validation) ------------------------------ */

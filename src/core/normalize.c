@@ -382,10 +382,15 @@ void hpa_state_compact(hpa_state *state, const hpa_spec *hpa,
             if (state->recs[i].time > cut)
                 state->recs[k++] = state->recs[i];
         state->n_recs = k;
-        state->n_up = compact_events(state->up, state->n_up,
-                                     secs_before(now, longest_period(&hpa->scale_up)));
-        state->n_down = compact_events(state->down, state->n_down,
-                                       secs_before(now, longest_period(&hpa->scale_down)));
+        /* UPSTREAM: getReplicasChangePerPeriod reads BOTH lists with each
+         * direction's policy periods (the period start is current - up +
+         * down), so an event counts until the longest period of either
+         * direction has passed, not just its own direction's. */
+        upw = longest_period(&hpa->scale_up);
+        downw = longest_period(&hpa->scale_down);
+        cut = secs_before(now, upw > downw ? upw : downw);
+        state->n_up = compact_events(state->up, state->n_up, cut);
+        state->n_down = compact_events(state->down, state->n_down, cut);
     } else {
         hpa_time_t cut = now - opts->downscale_stabilization;
 

@@ -31,6 +31,7 @@ void daemon_opts_default(daemon_opts *o)
     o->renew_deadline = 10 * HPA_MS_PER_S;
     o->retry_period = 2 * HPA_MS_PER_S;
     o->health_addr = "127.0.0.1:8080";
+    o->request_timeout = 30 * HPA_MS_PER_S;  /* client-go's */
     o->qps = 20;
     o->burst = 40;
     o->state_store = DSTORE_AUTO;
@@ -422,8 +423,9 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 
 /* ---- the API metrics ----------------------------------------------------------- */
 
-void dm_count_api(dmn *d, const char *verb, long status)
+void dm_count_api(const char *verb, long status, void *arg)
 {
+    dmn *d = arg;
     char code[24];
     const char *kv[2];
 
@@ -912,7 +914,8 @@ int daemon_run(const daemon_opts *o)
                   "HPA syncs by result: success (a decision was made) or error (held).", "counter",
                   res_labels);
     prom_vec_init(&d.m_api, "hpa_engine_api_requests_total",
-                  "Kubernetes API requests by verb and final HTTP code (error: no answer).",
+                  "Kubernetes API request attempts (retries included) by verb and HTTP code "
+                  "(error: no answer: timeout, reset, refused).",
                   "counter", api_labels);
     prom_hist_init(&d.m_duration, "hpa_engine_reconcile_duration_seconds",
                    "Time from the start of an HPA sync to its status written.", buckets,
@@ -961,6 +964,10 @@ int daemon_run(const daemon_opts *o)
     co.qps = o->qps;
     co.burst = o->burst;
     co.log = kube_log;
+    co.on_attempt = dm_count_api;
+    co.on_attempt_arg = &d;
+    if (o->request_timeout > 0)
+        co.timeout_ms = (long)o->request_timeout;
     if (!(d.kc = kube_client_new(d.base, &d.kcfg, &co, &e))) {
         dlog(DLOG_ERROR, NULL, "cannot create the API client: %s", e.msg);
         goto out;

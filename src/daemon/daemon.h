@@ -42,6 +42,7 @@ typedef struct daemon_opts {
     const char *lease_name, *lease_namespace, *identity;
     hpa_duration_t lease_duration, renew_deadline, retry_period;
     const char *health_addr;        /* "host:port"; NULL or "" = off */
+    hpa_duration_t request_timeout; /* per API attempt (30 s) */
     double qps;
     int burst;
     dstore_kind state_store;

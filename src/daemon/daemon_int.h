@@ -118,8 +118,9 @@ void dm_upsert(dmn *d, const json_t *obj);
 void dm_remove(dmn *d, dhpa *h);
 /* Tell the loop the source has delivered its full set once. */
 void dm_source_ready(dmn *d);
-/* Count an API answer for hpa_engine_api_requests_total. */
-void dm_count_api(dmn *d, const char *verb, long status);
+/* The kube client's per-attempt observer (`arg` is the dmn): counts
+ * hpa_engine_api_requests_total by verb and code. */
+void dm_count_api(const char *verb, long status, void *arg);
 
 /* ---- source.c --------------------------------------------------------- */
 hpa_errcode src_start(dmn *d, hpa_err *e) HPA_WUR;

@@ -43,8 +43,8 @@ static void on_counted(const kube_response *r, void *arg)
 {
     req_ctx *rc = arg;
 
+    /* attempts are counted by the client's observer (dm_count_api) */
     rc->d->api_in_flight--;
-    dm_count_api(rc->d, rc->verb, r->status);
     if (rc->cb)
         rc->cb(r, rc->arg);
     free(rc);

@@ -597,6 +597,8 @@ static void finish_attempt(kube_req *r, CURLcode res)
 
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
     json_ct = content_is_json(r->easy);
+    if (c->o.on_attempt && !r->cancelled)
+        c->o.on_attempt(r->method, res == CURLE_OK ? status : 0, c->o.on_attempt_arg);
     if (r->is_watch) {
         finish_watch(r, res, status, json_ct);
         return;

@@ -78,6 +78,11 @@ typedef struct kube_client_opts {
     const char *user_agent;   /* copied; NULL: "hpa-engine/VERSION" */
     kube_log_fn log;          /* NULL: silent */
     void *log_arg;
+    /* Called after every finished HTTP attempt, retries and watches
+     * included, from the loop: `status` 0 means no answer (timeout, reset,
+     * refused). Not called for cancelled requests. NULL: none. */
+    void (*on_attempt)(const char *method, long status, void *arg);
+    void *on_attempt_arg;
 } kube_client_opts;
 
 /* client-go's defaults where it has them: qps 5, burst 10, 30 s request

@@ -1452,6 +1452,31 @@ static void test_compact(void **state)
     free(f);
 }
 
+/* UPSTREAM: each direction's period start reads both event lists, so a
+ * scale-down event past the scale-down period (15 s) still counts for a
+ * 300 s scale-up policy and must survive compaction. */
+static void test_compact_cross_direction(void **state)
+{
+    fx *f = calloc(1, sizeof(*f));
+
+    (void)state;
+    assert_non_null(f);
+    s_scale_down(f);
+    add_behavior(f);
+    f->up_pol[0] = (hpa_scaling_policy){HPA_POLICY_PODS, 2, 300};
+    f->spec.scale_up.n_policies = 1;
+    add_down_event(f, 100, 2);  /* inside the scale-up period */
+    add_down_event(f, 300, 3);  /* at the longest cutoff: never counts again */
+    add_up_event(f, 200, 1);
+    hpa_state_compact(&f->state, &f->spec, &f->opts, T0);
+    assert_int_equal(f->state.n_down, 1);
+    assert_int_equal(f->state.down[0].change, 2);
+    assert_int_equal(f->state.n_up, 1);
+    assert_int_equal(f->state.up[0].change, 1);
+    fx_free(f);
+    free(f);
+}
+
 static void test_null_input(void **state)
 {
     hpa_workspace ws;
@@ -1473,7 +1498,7 @@ static void test_null_input(void **state)
 int main(void)
 {
     size_t n = sizeof(rows) / sizeof(rows[0]), i;
-    struct CMUnitTest *t = calloc(n + 6, sizeof(*t));
+    struct CMUnitTest *t = calloc(n + 7, sizeof(*t));
     int rc;
 
     if (!t)
@@ -1488,6 +1513,7 @@ int main(void)
     t[n++] = (struct CMUnitTest)cmocka_unit_test(test_new_conditions_order);
     t[n++] = (struct CMUnitTest)cmocka_unit_test(test_explain);
     t[n++] = (struct CMUnitTest)cmocka_unit_test(test_compact);
+    t[n++] = (struct CMUnitTest)cmocka_unit_test(test_compact_cross_direction);
     t[n++] = (struct CMUnitTest)cmocka_unit_test(test_null_input);
     rc = _cmocka_run_group_tests("decide", t, n, NULL, NULL);
     free(t);

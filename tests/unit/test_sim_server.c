@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "server/api.h"
+#include "server/openapi.h"
 #include "server/faults.h"
 #include "server/world.h"
 
@@ -452,6 +453,119 @@ static void test_age(void **state)
     }
 }
 
+/* The cached pod views and the text-joined list equal a fresh rendering at
+ * every step of a scale-up and a scale-down. */
+static void test_pod_cache_matches_render(void **state)
+{
+    fx *f = *state;
+    static const struct {
+        const char *name;
+        int32_t replicas;           /* -1: only advance */
+        sim_ms advance;
+    } steps[] = {
+        {"start", -1, 0}, {"scale up to 7", 7, 0}, {"bound", -1, 2000}, {"running", -1, 20000},
+        {"ready", -1, 60000}, {"scale down to 2", 2, 0}, {"terminating", -1, 1000}, {"gone", -1, 120000},
+    };
+    size_t k, i, j;
+
+    for (k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
+        json_t *list = NULL, *items;
+        hpa_err e;
+        size_t n = 0;
+        if (steps[k].replicas >= 0)
+            assert_int_equal(sims_world_scale(&f->w, &f->w.wl[0], steps[k].replicas, &e), HPA_OK);
+        sims_world_advance(&f->w, f->w.now + steps[k].advance);
+        for (i = 0; i < f->w.n_wl; i++)
+            for (j = 0; j < f->w.wl[i].cl.n_pods; j++, n++) {
+                const char *text = NULL;
+                size_t len = 0;
+                const json_t *v = sims_pod_view(&f->w, &f->w.wl[i], &f->w.wl[i].cl.pods[j], &text, &len);
+                json_t *fresh = sims_render_pod(&f->w, &f->w.wl[i], &f->w.wl[i].cl.pods[j]);
+                json_t *parsed = text ? json_loadb(text, len, 0, NULL) : NULL;
+                if (!v || !json_equal((json_t *)v, fresh) || !json_equal(parsed, fresh))
+                    fail_msg("step %s: pod %s: the cached view differs from a fresh rendering", steps[k].name,
+                             f->w.wl[i].cl.pods[j].name);
+                json_decref(fresh);
+                json_decref(parsed);
+            }
+        assert_int_equal(req(f, "GET", "/api/v1/namespaces/default/pods?labelSelector=app%3Dpython-app", NULL, NULL,
+                             &list, NULL), 200);
+        items = json_object_get(list, "items");
+        if (json_array_size(items) != n)
+            fail_msg("step %s: list has %zu pods, the world %zu", steps[k].name, json_array_size(items), n);
+        json_decref(list);
+    }
+}
+
+/* kubectl finds the HPA schema by x-kubernetes-group-version-kind, in v3 (refs
+ * under components) and v2 (JSON and protobuf). */
+static void test_openapi(void **state)
+{
+    fx *f = *state;
+    static const struct {
+        const char *name, *path;
+        int code;
+    } cases[] = {
+        {"v3 index", "/openapi/v3", 200},
+        {"v3 autoscaling/v2", "/openapi/v3/apis/autoscaling/v2", 200},
+        {"v3 autoscaling/v2beta2", "/openapi/v3/apis/autoscaling/v2beta2", 200},
+        {"v3 other group", "/openapi/v3/apis/apps/v1", 404},
+        {"v2", "/openapi/v2", 200},
+        {"unknown", "/openapi/v4", 404},
+    };
+    json_t *b = NULL, *hpa;
+    char *text;
+    size_t i;
+    sims_req rq;
+    sims_resp rs;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int code = req(f, "GET", cases[i].path, NULL, NULL, NULL, NULL);
+        if (code != cases[i].code)
+            fail_msg("%s: %s gave %d, want %d", cases[i].name, cases[i].path, code, cases[i].code);
+    }
+    assert_int_equal(req(f, "GET", "/openapi/v3", NULL, NULL, &b, NULL), 200);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(b, "paths"),
+                                                                            "apis/autoscaling/v2"),
+                                                           "serverRelativeURL")),
+                        "/openapi/v3/apis/autoscaling/v2?hash=" SIMS_OPENAPI_HASH);
+    json_decref(b);
+    assert_int_equal(req(f, "GET", "/openapi/v3/apis/autoscaling/v2", NULL, NULL, &b, NULL), 200);
+    hpa = json_object_get(json_object_get(json_object_get(b, "components"), "schemas"),
+                          "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler");
+    assert_non_null(hpa);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(hpa, "properties"), "spec"),
+                                                          "$ref")),
+                        "#/components/schemas/io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec");
+    text = json_dumps(json_object_get(hpa, "x-kubernetes-group-version-kind"), JSON_COMPACT);
+    assert_non_null(strstr(text, "\"version\":\"v2\""));
+    assert_non_null(strstr(text, "\"version\":\"v2beta2\""));
+    free(text);
+    text = json_dumps(b, JSON_COMPACT);
+    assert_null(strstr(text, "#/definitions/"));
+    free(text);
+    json_decref(b);
+    /* protobuf when asked: a gnostic Document, field 1 = "2.0" */
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "GET";
+    rq.path = "/openapi/v2";
+    rq.accept = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+    sims_api_handle(&f->api, &rq, &rs);
+    assert_int_equal(rs.code, 200);
+    assert_non_null(rs.raw);
+    assert_true(rs.raw_len > 1000);
+    assert_memory_equal(rs.raw, "\x0a\x03" "2.0", 5);
+    assert_string_equal(rs.content_type, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf");
+    {
+        static const char ext[] = "x-kubernetes-group-version-kind";
+        size_t at, found = 0;
+        for (at = 0; at + sizeof(ext) - 1 <= rs.raw_len; at++)
+            found += !memcmp(rs.raw + at, ext, sizeof(ext) - 1);
+        assert_int_equal(found, 2);     /* the HPA and its List */
+    }
+    sims_resp_free(&rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -465,6 +579,8 @@ int main(void)
         cmocka_unit_test(test_fault_specs),
         cmocka_unit_test(test_fault_draws),
         cmocka_unit_test(test_age),
+        cmocka_unit_test_setup_teardown(test_pod_cache_matches_render, setup_world, teardown_world),
+        cmocka_unit_test_setup_teardown(test_openapi, setup_world, teardown_world),
     };
     return cmocka_run_group_tests(tests, setup_files, teardown_files);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hpa/arena.h"
+#include "svgplot.h"
 
 static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
                                       "#9467bd", "#8c564b", "#e377c2", "#17becf"};
@@ -143,6 +144,15 @@ json_t *sim_report_json(const sim_report_meta *meta, const sim_labeled *runs, si
     return o;
 }
 
+/* The failed call's errno, with the file named. */
+static hpa_errcode io_error(const char *path, const char *what, hpa_err *e)
+{
+    hpa_err_set(e, HPA_EIO, NULL, "%s: %s", what, strerror(errno));
+    if (e)
+        snprintf(e->file, sizeof(e->file), "%s", path);
+    return HPA_EIO;
+}
+
 hpa_errcode sim_report_open(const char *path, FILE **f, hpa_err *e)
 {
     if (!strcmp(path, "-")) {
@@ -150,30 +160,15 @@ hpa_errcode sim_report_open(const char *path, FILE **f, hpa_err *e)
         return HPA_OK;
     }
     *f = fopen(path, "wb");
-    if (!*f) {
-        hpa_err_set(e, HPA_EIO, NULL, "cannot write: %s", strerror(errno));
-        if (e)
-            snprintf(e->file, sizeof(e->file), "%s", path);
-        return HPA_EIO;
-    }
-    return HPA_OK;
+    return *f ? HPA_OK : io_error(path, "cannot write", e);
 }
 
 hpa_errcode sim_report_close(const char *path, FILE *f, hpa_err *e)
 {
     int bad = ferror(f);
 
-    if (f == stdout)
-        bad |= fflush(f) != 0;
-    else
-        bad |= fclose(f) != 0;
-    if (bad) {
-        hpa_err_set(e, HPA_EIO, NULL, "write failed: %s", strerror(errno));
-        if (e)
-            snprintf(e->file, sizeof(e->file), "%s", path);
-        return HPA_EIO;
-    }
-    return HPA_OK;
+    bad |= f == stdout ? fflush(f) != 0 : fclose(f) != 0;
+    return bad ? io_error(path, "write failed", e) : HPA_OK;
 }
 
 hpa_errcode sim_report_dump_json(const char *path, json_t *o, hpa_err *e)
@@ -363,12 +358,12 @@ static double col_max(const double *v, size_t n)
 
 static void html_table(hpa_strbuf *b, const sim_report_meta *meta, const sim_labeled *runs, size_t n)
 {
+    static const char *const cols[] = {"run", "pod-hours", "overload s", "unserved %", "util mean %",
+                                       "util p50 %", "util p95 %", "util p99 %", "scale-ups", "scale-downs",
+                                       "flaps", "replicas", "reaction s", "resp. mean ms", "resp. p95 ms"};
     size_t i;
 
-    hpa_strbuf_append(b, "<table id=\"summary\"><thead><tr><th>run</th><th>pod-hours</th><th>overload s</th>"
-                         "<th>unserved %</th><th>util mean %</th><th>util p50 %</th><th>util p95 %</th><th>util p99 %</th>"
-                         "<th>scale-ups</th><th>scale-downs</th><th>flaps</th><th>replicas</th>"
-                         "<th>reaction s</th><th>resp. mean ms</th><th>resp. p95 ms</th></tr></thead><tbody>\n");
+    sim_html_table_begin(b, "summary", cols, sizeof(cols) / sizeof(cols[0]));
     for (i = 0; i <= n; i++) {
         sim_summary t;
         const sim_summary *s;
@@ -383,9 +378,7 @@ static void html_table(hpa_strbuf *b, const sim_report_meta *meta, const sim_lab
             s = &runs[i].r->sum;
             name = runs[i].name ? runs[i].name : "";
         }
-        hpa_strbuf_printf(b, "<tr><td><span class=\"sw\" style=\"background:%s\"></span>",
-                          i < n ? palette[i % NPAL] : "#000");
-        esc(b, name);
+        sim_html_row_begin(b, i < n ? palette[i % NPAL] : "#000", name);
         hpa_strbuf_printf(b, "</td><td>%.2f</td><td>%.0f</td><td>%.3f</td><td>%.1f</td><td>%.1f</td>"
                              "<td>%.1f</td><td>%.1f</td><td>%d</td><td>%d</td><td>%d</td><td>%d&#8211;%d</td>"
                              "<td>%.1f</td><td>%.1f</td><td>%.1f</td></tr>\n",
@@ -394,7 +387,7 @@ static void html_table(hpa_strbuf *b, const sim_report_meta *meta, const sim_lab
                           (int)s->min_replicas, (int)s->max_replicas, s->reaction_seconds,
                           s->resp_mean * 1000, s->resp_p95 * 1000);
     }
-    hpa_strbuf_append(b, "</tbody></table>\n");
+    sim_html_table_end(b);
 }
 
 /* Overlaid runs often coincide: earlier ones are drawn wider so that
@@ -409,7 +402,7 @@ static int html_plots(hpa_strbuf *b, const sim_labeled *runs, size_t n, size_t c
 {
     double xmax = 0, dmax = 0, rmax = 0, umax = 0, tdiv = 3600, target = 0;
     const char *xunit = "hours";
-    pline *lines = calloc(3 * n + 2, sizeof(pline));
+    sim_svg_series *lines = calloc(3 * n + 2, sizeof(sim_svg_series));
     double **cols = calloc(7 * n + 1, sizeof(double *));
     pmark *marks = NULL;
     size_t i, nl, nm = 0, cap_m = 0;
@@ -443,9 +436,9 @@ static int html_plots(hpa_strbuf *b, const sim_labeled *runs, size_t n, size_t c
         goto out;
     /* 1: demand against ready capacity */
     nl = 0;
-    lines[nl++] = (pline){"#444", NULL, 1.2, "demand", runs[0].r->n_rows, cols[F_T], cols[F_DEMAND]};
+    lines[nl++] = (sim_svg_series){"#444", NULL, 1.2, "demand", runs[0].r->n_rows, cols[F_T], cols[F_DEMAND]};
     for (i = 0; i < n; i++)
-        lines[nl++] = (pline){palette[(color0 + i) % NPAL], NULL, run_width(i, n),
+        lines[nl++] = (sim_svg_series){palette[(color0 + i) % NPAL], NULL, run_width(i, n),
                               n > 1 ? runs[i].name : "ready capacity (at CPU limit)", runs[i].r->n_rows,
                               cols[7 * i + F_T], cols[7 * i + F_CAP]};
     svg_plot(b, "Demand against ready capacity", xunit, "requests / s", xmax, dmax, lines, nl, NULL, 0);
@@ -454,9 +447,9 @@ static int html_plots(hpa_strbuf *b, const sim_labeled *runs, size_t n, size_t c
     for (i = 0; i < n; i++) {
         const sim_result *r = runs[i].r;
         size_t k;
-        lines[nl++] = (pline){palette[(color0 + i) % NPAL], "5 3", 1.2, n > 1 ? NULL : "desired",
+        lines[nl++] = (sim_svg_series){palette[(color0 + i) % NPAL], "5 3", 1.2, n > 1 ? NULL : "desired",
                               r->n_rows, cols[7 * i + F_T], cols[7 * i + F_DESIRED]};
-        lines[nl++] = (pline){palette[(color0 + i) % NPAL], NULL, run_width(i, n), n > 1 ? runs[i].name : "ready",
+        lines[nl++] = (sim_svg_series){palette[(color0 + i) % NPAL], NULL, run_width(i, n), n > 1 ? runs[i].name : "ready",
                               r->n_rows, cols[7 * i + F_T], cols[7 * i + F_READY]};
         for (k = 0; k < r->n_events && k < 3000; k++)
             marks[nm++] = (pmark){(double)r->events[k].t / 1000.0 / tdiv, r->events[k].to,
@@ -467,7 +460,7 @@ static int html_plots(hpa_strbuf *b, const sim_labeled *runs, size_t n, size_t c
     /* 3: utilization as the controller saw it, against the target */
     nl = 0;
     for (i = 0; i < n; i++)
-        lines[nl++] = (pline){palette[(color0 + i) % NPAL], NULL, run_width(i, n),
+        lines[nl++] = (sim_svg_series){palette[(color0 + i) % NPAL], NULL, run_width(i, n),
                               n > 1 ? runs[i].name : "CPU utilization in the HPA status", runs[i].r->n_rows,
                               cols[7 * i + F_T], cols[7 * i + F_SEEN]};
     if (target > 0) {
@@ -478,7 +471,7 @@ static int html_plots(hpa_strbuf *b, const sim_labeled *runs, size_t n, size_t c
         txp[1] = xmax;
         txp[2] = target;
         txp[3] = target;
-        lines[nl++] = (pline){"#000", "2 4", 1.2, "target", 2, txp, txp + 2};
+        lines[nl++] = (sim_svg_series){"#000", "2 4", 1.2, "target", 2, txp, txp + 2};
     }
     svg_plot(b, "CPU utilization (% of request) seen by the controller, against the target", xunit,
              "% of request", xmax, fmax(umax, target * 1.2), lines, nl, NULL, 0);
@@ -497,25 +490,18 @@ hpa_errcode sim_report_write_html(const char *path, const sim_report_meta *meta,
                                   const sim_labeled *runs, size_t n, hpa_err *e)
 {
     hpa_strbuf b = HPA_STRBUF_INIT;
-    FILE *f;
     hpa_errcode rc;
+    sim_html_page page = {meta->title ? meta->title : "hpa-engine simulation", 1000, 12, true, NULL};
     size_t i;
     int bad = 0;
 
-    hpa_strbuf_append(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>");
-    esc(&b, meta->title ? meta->title : "hpa-engine simulation");
-    hpa_strbuf_append(&b, "</title>\n<style>\nbody{font-family:sans-serif;margin:24px;color:#222;max-width:1000px}"
-                          "table{border-collapse:collapse;font-size:12px;margin:12px 0}"
-                          "th,td{border:1px solid #ccc;padding:3px 7px;text-align:right;white-space:nowrap}th{white-space:normal}"
-                          "td:first-child,th:first-child{text-align:left}"
-                          ".sw{display:inline-block;width:10px;height:10px;margin-right:6px}"
-                          "svg.plot{display:block;margin:14px 0;border:1px solid #ddd}"
-                          "p.note{font-size:12px;color:#555}\n</style></head><body>\n<h1>");
-    esc(&b, meta->title ? meta->title : "hpa-engine simulation");
+    sim_html_begin(&b, &page);
+    hpa_strbuf_append(&b, "<h1>");
+    sim_html_esc(&b, meta->title ? meta->title : "hpa-engine simulation");
     hpa_strbuf_append(&b, "</h1>\n");
     if (meta->description) {
         hpa_strbuf_append(&b, "<p>");
-        esc(&b, meta->description);
+        sim_html_esc(&b, meta->description);
         hpa_strbuf_append(&b, "</p>\n");
     }
     hpa_strbuf_printf(&b, "<p class=\"note\">Mode: %s; seed %llu. Pod-hours count scheduled pods "
@@ -527,11 +513,11 @@ hpa_errcode sim_report_write_html(const char *path, const sim_report_meta *meta,
     html_table(&b, meta, runs, n);
     for (i = 0; i < n; i++) {
         hpa_strbuf_append(&b, "<p class=\"note\">");
-        esc(&b, runs[i].name ? runs[i].name : "");
+        sim_html_esc(&b, runs[i].name ? runs[i].name : "");
         hpa_strbuf_append(&b, ": policy ");
-        esc(&b, runs[i].policy ? runs[i].policy : "-");
+        sim_html_esc(&b, runs[i].policy ? runs[i].policy : "-");
         hpa_strbuf_append(&b, ", trace ");
-        esc(&b, runs[i].trace ? runs[i].trace : "-");
+        sim_html_esc(&b, runs[i].trace ? runs[i].trace : "-");
         hpa_strbuf_append(&b, "</p>\n");
     }
     if (meta->mode == SIM_MODE_FLEET) {
@@ -540,7 +526,7 @@ hpa_errcode sim_report_write_html(const char *path, const sim_report_meta *meta,
             if (!runs[i].r->rows)
                 continue;
             hpa_strbuf_append(&b, "<h2>");
-            esc(&b, runs[i].name ? runs[i].name : "");
+            sim_html_esc(&b, runs[i].name ? runs[i].name : "");
             hpa_strbuf_append(&b, "</h2>\n");
             bad |= html_plots(&b, &runs[i], 1, i);
             shown++;
@@ -551,16 +537,12 @@ hpa_errcode sim_report_write_html(const char *path, const sim_report_meta *meta,
     } else if (n > 0) {
         bad |= html_plots(&b, runs, n, 0);
     }
-    hpa_strbuf_append(&b, "<p class=\"note\">Written by hpa-engine simulate.</p>\n</body></html>\n");
+    sim_html_end(&b, "simulate");
     if (bad || b.oom) {
         hpa_strbuf_free(&b);
         return hpa_err_set(e, HPA_ENOMEM, NULL, "out of memory writing the report");
     }
-    if ((rc = open_out(path, &f, e)) != HPA_OK) {
-        hpa_strbuf_free(&b);
-        return rc;
-    }
-    fwrite(b.s, 1, b.len, f);
+    rc = sim_report_write_text(path, &b, e);
     hpa_strbuf_free(&b);
-    return close_out(path, f, e);
+    return rc;
 }

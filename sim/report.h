@@ -6,7 +6,8 @@
  * Every output is a pure function of the results: numbers are printed
  * with fixed formats, so the same inputs and seed give byte-identical
  * files. The writers open and write the files they are given; nothing
- * reads the clock.
+ * reads the clock. The HTML and SVG pieces live in svgplot.h; the file
+ * and number helpers below are shared with the tuner's outputs.
  *
  * Ownership: runs are borrowed; json_t results are new references.
  */
@@ -17,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "hpa/arena.h"
 #include "hpa/error.h"
 #include "run.h"
 
@@ -58,5 +60,20 @@ hpa_errcode sim_report_write_csv(const char *path, const sim_report_meta *meta,
                                  const sim_labeled *runs, size_t n, hpa_err *e) HPA_WUR;
 hpa_errcode sim_report_write_html(const char *path, const sim_report_meta *meta,
                                   const sim_labeled *runs, size_t n, hpa_err *e) HPA_WUR;
+
+/* ---- shared with the tuner's outputs --------------------------------------- */
+
+/* A JSON number rounded to 9 significant digits (an integer when whole,
+ * null when not finite): stable and readable. New reference. */
+json_t *sim_report_number(double v);
+/* Open `path` for writing ("-" is stdout); the error names the file. */
+hpa_errcode sim_report_open(const char *path, FILE **f, hpa_err *e) HPA_WUR;
+/* Close (or flush stdout); a write error anywhere is reported here. */
+hpa_errcode sim_report_close(const char *path, FILE *f, hpa_err *e) HPA_WUR;
+/* Write `o` indented, keys in order, reals with 9 digits, and a newline.
+ * Takes the reference to `o`. */
+hpa_errcode sim_report_dump_json(const char *path, json_t *o, hpa_err *e) HPA_WUR;
+/* Write the bytes of `b` (the caller checks b->oom first). */
+hpa_errcode sim_report_write_text(const char *path, const hpa_strbuf *b, hpa_err *e) HPA_WUR;
 
 #endif

@@ -2,7 +2,6 @@
 #include "tune/output.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,64 +10,18 @@
 #include "codec/codec.h"
 #include "hpa/arena.h"
 #include "report.h"
+#include "svgplot.h"
 
 const tune_figure tune_slo_figures[TUNE_N_SLO] = {TUNE_F_OVERLOAD_SECONDS, TUNE_F_UNSERVED_FRACTION,
                                                   TUNE_F_FLAPS, TUNE_F_RESP_P95};
 
-/* Numbers rounded to 9 significant digits, as the simulator's reports. */
-static json_t *jnum(double v)
+/* Write `b` to `path` and free it. */
+static hpa_errcode write_buf(const char *path, hpa_strbuf *b, hpa_err *e)
 {
-    char buf[64];
+    hpa_errcode rc = b->oom ? hpa_err_set(e, HPA_ENOMEM, NULL, "out of memory") : sim_report_write_text(path, b, e);
 
-    if (!isfinite(v))
-        return json_null();
-    if (v == floor(v) && fabs(v) < 1e15)
-        return json_integer((json_int_t)v);
-    snprintf(buf, sizeof(buf), "%.9g", v);
-    return json_real(strtod(buf, NULL));
-}
-
-static hpa_errcode open_out(const char *path, FILE **f, hpa_err *e)
-{
-    if (!strcmp(path, "-")) {
-        *f = stdout;
-        return HPA_OK;
-    }
-    *f = fopen(path, "wb");
-    if (!*f) {
-        hpa_err_set(e, HPA_EIO, NULL, "cannot write: %s", strerror(errno));
-        if (e)
-            snprintf(e->file, sizeof(e->file), "%s", path);
-        return HPA_EIO;
-    }
-    return HPA_OK;
-}
-
-static hpa_errcode close_out(const char *path, FILE *f, hpa_err *e)
-{
-    int bad = ferror(f);
-
-    bad |= f == stdout ? fflush(f) != 0 : fclose(f) != 0;
-    if (bad) {
-        hpa_err_set(e, HPA_EIO, NULL, "write failed: %s", strerror(errno));
-        if (e)
-            snprintf(e->file, sizeof(e->file), "%s", path);
-        return HPA_EIO;
-    }
-    return HPA_OK;
-}
-
-static hpa_errcode write_buf(const char *path, const hpa_strbuf *b, hpa_err *e)
-{
-    FILE *f;
-    hpa_errcode rc;
-
-    if (b->oom)
-        return hpa_err_set(e, HPA_ENOMEM, NULL, "out of memory");
-    if ((rc = open_out(path, &f, e)) != HPA_OK)
-        return rc;
-    fwrite(hpa_strbuf_cstr(b), 1, b->len, f);
-    return close_out(path, f, e);
+    hpa_strbuf_free(b);
+    return rc;
 }
 
 /* ---- exact summaries (shards) ---------------------------------------------------- */
@@ -185,7 +138,7 @@ static json_t *params_json(const tune_problem *p, const double *x)
         const tune_param *pp = &p->space.p[k];
         json_object_set_new(o, pp->name,
                             pp->type == TUNE_CAT ? json_string(tune_space_format(pp, x[k], buf, sizeof(buf)))
-                                                 : jnum(x[k]));
+                                                 : sim_report_number(x[k]));
     }
     return o;
 }
@@ -199,8 +152,8 @@ static json_t *span_json(const tune_problem *p, const sim_summary *s, const sim_
         return json_null();
     o = sim_report_summary_json(s);
     tune_judge(p, s, base, &obj, &viol);
-    json_object_set_new(o, "objective", jnum(obj));
-    json_object_set_new(o, "violation", jnum(viol));
+    json_object_set_new(o, "objective", sim_report_number(obj));
+    json_object_set_new(o, "violation", sim_report_number(viol));
     return o;
 }
 
@@ -246,11 +199,11 @@ json_t *tune_out_json(const tune_problem *p, const tune_result *r, const tune_me
             json_object_set_new(q, "base", json_string(tune_space_format(pp, pp->base, buf, sizeof(buf))));
             json_object_set_new(q, "best", json_string(tune_space_format(pp, b->x[k], buf, sizeof(buf))));
         } else {
-            json_object_set_new(q, "lo", jnum(pp->fixed ? pp->value : pp->lo));
-            json_object_set_new(q, "hi", jnum(pp->fixed ? pp->value : pp->hi));
-            json_object_set_new(q, "step", jnum(pp->step));
-            json_object_set_new(q, "base", jnum(pp->base));
-            json_object_set_new(q, "best", jnum(b->x[k]));
+            json_object_set_new(q, "lo", sim_report_number(pp->fixed ? pp->value : pp->lo));
+            json_object_set_new(q, "hi", sim_report_number(pp->fixed ? pp->value : pp->hi));
+            json_object_set_new(q, "step", sim_report_number(pp->step));
+            json_object_set_new(q, "base", sim_report_number(pp->base));
+            json_object_set_new(q, "best", sim_report_number(b->x[k]));
         }
         json_array_append_new(sp, q);
     }
@@ -278,10 +231,10 @@ json_t *tune_out_json(const tune_problem *p, const tune_result *r, const tune_me
         for (i = 0; i < n; i++) {
             const tune_cand *c = &r->c[idx[i]];
             json_array_append_new(arr, json_pack("{s:I,s:o,s:o,s:o,s:b,s:o}", "index", (json_int_t)idx[i],
-                                                 "podHours", jnum(c->sum.pod_hours),
+                                                 "podHours", sim_report_number(c->sum.pod_hours),
                                                  tune_figure_name(tune_slo_figures[k]),
-                                                 jnum(tune_figure_get(&c->sum, tune_slo_figures[k])),
-                                                 "objective", jnum(c->obj), "feasible", c->viol <= 0,
+                                                 sim_report_number(tune_figure_get(&c->sum, tune_slo_figures[k])),
+                                                 "objective", sim_report_number(c->obj), "feasible", c->viol <= 0,
                                                  "params", params_json(p, c->x)));
         }
         json_object_set_new(fr, tune_figure_name(tune_slo_figures[k]), arr);
@@ -293,13 +246,13 @@ json_t *tune_out_json(const tune_problem *p, const tune_result *r, const tune_me
         static const char *const stage[] = {"start", "nelder-mead", "coordinate"};
         json_t *x = json_array();
         for (k = 0; k < p->space.n; k++)
-            json_array_append_new(x, jnum(c->x[k]));
+            json_array_append_new(x, sim_report_number(c->x[k]));
         json_array_append_new(a, json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "index", (json_int_t)i,
-                                           "stage", stage[c->stage], "x", x, "podHours", jnum(c->sum.pod_hours),
-                                           "overloadSeconds", jnum(c->sum.overload_seconds),
-                                           "unservedFraction", jnum(c->sum.unserved_fraction),
-                                           "flaps", json_integer(c->sum.flaps), "objective", jnum(c->obj),
-                                           "violation", jnum(c->viol)));
+                                           "stage", stage[c->stage], "x", x, "podHours", sim_report_number(c->sum.pod_hours),
+                                           "overloadSeconds", sim_report_number(c->sum.overload_seconds),
+                                           "unservedFraction", sim_report_number(c->sum.unserved_fraction),
+                                           "flaps", json_integer(c->sum.flaps), "objective", sim_report_number(c->obj),
+                                           "violation", sim_report_number(c->viol)));
     }
     json_object_set_new(o, "candidates", a);
     free(idx);
@@ -310,19 +263,10 @@ hpa_errcode tune_out_write_json(const char *path, const tune_problem *p, const t
                                 const tune_meta *m, hpa_err *e)
 {
     json_t *o = tune_out_json(p, r, m);
-    FILE *f;
-    hpa_errcode rc;
 
     if (!o)
         return hpa_err_set(e, HPA_ENOMEM, NULL, "out of memory building the JSON result");
-    if ((rc = open_out(path, &f, e)) != HPA_OK) {
-        json_decref(o);
-        return rc;
-    }
-    json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
-    fputc('\n', f);
-    json_decref(o);
-    return close_out(path, f, e);
+    return sim_report_dump_json(path, o, e);
 }
 
 /* ---- CSV: the fronts ------------------------------------------------------------------ */
@@ -338,7 +282,6 @@ hpa_errcode tune_out_write_csv(const char *path, const tune_problem *p, const tu
     hpa_strbuf b = HPA_STRBUF_INIT;
     size_t *idx = malloc((r->n ? r->n : 1) * sizeof(size_t)), i, k, f;
     char buf[64];
-    hpa_errcode rc;
 
     if (!idx)
         return hpa_err_set(e, HPA_ENOMEM, NULL, "out of memory");
@@ -367,9 +310,7 @@ hpa_errcode tune_out_write_csv(const char *path, const tune_problem *p, const tu
         }
     }
     free(idx);
-    rc = write_buf(path, &b, e);
-    hpa_strbuf_free(&b);
-    return rc;
+    return write_buf(path, &b, e);
 }
 
 /* ---- YAML and the manifest ------------------------------------------------------------- */
@@ -535,64 +476,17 @@ hpa_errcode tune_out_write_manifest(const char *path, const tune_problem *p, con
         hpa_strbuf_printf(&b, "# WARNING: %s\n", r->warn[i]);
     tune_out_yaml(&b, obj, 0);
     json_decref(obj);
-    rc = write_buf(path, &b, e);
-    hpa_strbuf_free(&b);
-    return rc;
+    return write_buf(path, &b, e);
 }
 
 /* ---- HTML ------------------------------------------------------------------------------ */
 
-#define PW 900.0
-#define PH 330.0
-#define ML 70.0
-#define MR 20.0
-#define MT 30.0
-#define MB 40.0
+static const sim_svg_frame frame = {900, 330, 70, 20, 30, 40, true};
 
-static void esc(hpa_strbuf *b, const char *s)
+static void marker(hpa_strbuf *b, const sim_svg_axes *a, double x, double y, const char *shape,
+                   const char *color, const char *label)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<': hpa_strbuf_append(b, "&lt;"); break;
-        case '>': hpa_strbuf_append(b, "&gt;"); break;
-        case '&': hpa_strbuf_append(b, "&amp;"); break;
-        case '"': hpa_strbuf_append(b, "&quot;"); break;
-        default: hpa_strbuf_appendn(b, s, 1);
-        }
-    }
-}
-
-static double nice_step(double range, int ticks)
-{
-    double raw = range / ticks, mag, f;
-
-    if (!(raw > 0))
-        return 1;
-    mag = pow(10, floor(log10(raw)));
-    f = raw / mag;
-    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
-}
-
-typedef struct axes {
-    double x0, x1, y1;
-} axes;
-
-static double ax(const axes *a, double x)
-{
-    return ML + (a->x1 > a->x0 ? (x - a->x0) / (a->x1 - a->x0) : 0.5) * (PW - ML - MR);
-}
-
-static double ay(const axes *a, double y)
-{
-    double v = a->y1 > 0 ? y / a->y1 : 0;
-
-    return PH - MB - (v > 1.05 ? 1.05 : v) * (PH - MT - MB);
-}
-
-static void marker(hpa_strbuf *b, const axes *a, double x, double y, const char *shape, const char *color,
-                   const char *label)
-{
-    double px = ax(a, x), py = ay(a, y);
+    double px = sim_svg_x(a, x), py = sim_svg_y(a, y);
 
     if (!strcmp(shape, "square"))
         hpa_strbuf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" fill=\"%s\"/>", px - 5, py - 5, color);
@@ -603,24 +497,24 @@ static void marker(hpa_strbuf *b, const axes *a, double x, double y, const char 
                              "l-3.9 -3.8l5.4 -0.8z\" fill=\"%s\"/>",
                           px, py - 7, color);
     hpa_strbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"%s\">", px + 9, py - 6, color);
-    esc(b, label);
+    sim_html_esc(b, label);
     hpa_strbuf_append(b, "</text>\n");
 }
 
-static void front_plot(hpa_strbuf *b, const tune_problem *p, const tune_result *r, tune_figure slo,
-                       size_t *idx)
+static void front_plot(hpa_strbuf *b, const tune_result *r, tune_figure slo, size_t *idx)
 {
-    axes a;
+    /* a degenerate x range puts the points in the middle */
+    sim_svg_axes a = {&frame, 0, 0, 0, 0.5, 1e-12};
     size_t i, n = tune_front(r, slo, idx);
-    double st, v, xmin = INFINITY, xmax = -INFINITY, ymax = 0;
+    double st, xmin = INFINITY, xmax = -INFINITY, ymax = 0;
     const tune_cand *best = &r->c[r->best];
     const char *name = tune_figure_name(slo);
+    char aria[96], title[128];
     struct {
         const sim_summary *s;
         bool on;
     } refs[3] = {{&r->base_tune, true}, {&r->def_tune, r->has_default}, {&best->sum, true}};
 
-    (void)p;
     for (i = 0; i < r->n; i++) {
         xmin = fmin(xmin, r->c[i].sum.pod_hours);
         xmax = fmax(xmax, r->c[i].sum.pod_hours);
@@ -638,56 +532,38 @@ static void front_plot(hpa_strbuf *b, const tune_problem *p, const tune_result *
         xmin -= 1;
         xmax += 1;
     }
-    st = nice_step(xmax - xmin, 8);
+    st = sim_svg_nice_step(xmax - xmin, 8);
     a.x0 = floor(xmin / st) * st;
     a.x1 = ceil(xmax / st) * st;
     a.y1 = ymax * 1.08;
-    hpa_strbuf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot\" width=\"%.0f\" height=\"%.0f\" "
-                         "viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"pod-hours against %s\">\n"
-                         "<rect x=\"0\" y=\"0\" width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n"
-                         "<text x=\"%.0f\" y=\"18\" font-size=\"14\" font-weight=\"bold\">Trade-off: pod-hours "
-                         "against %s (tuning span)</text>\n",
-                      PW, PH, PW, PH, name, ML, name);
-    st = nice_step(a.y1, 5);
-    for (v = 0; v <= a.y1 + 1e-12; v += st)
-        hpa_strbuf_printf(b, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e5e5e5\"/>"
-                             "<text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%g</text>\n",
-                          ML, PW - MR, ay(&a, v), ay(&a, v), ML - 4, ay(&a, v) + 4, v);
-    st = nice_step(a.x1 - a.x0, 8);
-    for (v = a.x0; v <= a.x1 + 1e-9; v += st)
-        hpa_strbuf_printf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"#eee\"/>"
-                             "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" text-anchor=\"middle\">%g</text>\n",
-                          ax(&a, v), ax(&a, v), MT, PH - MB, ax(&a, v), PH - MB + 14, v);
-    hpa_strbuf_printf(b, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"#333\"/>"
-                         "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"#333\"/>\n"
-                         "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\" text-anchor=\"middle\">pod-hours</text>\n"
-                         "<text x=\"14\" y=\"%.0f\" font-size=\"11\" text-anchor=\"middle\" transform=\"rotate(-90 14 %.0f)\">%s</text>\n",
-                      ML, PW - MR, PH - MB, PH - MB, ML, ML, MT, PH - MB, (ML + PW - MR) / 2, PH - 8,
-                      (MT + PH - MB) / 2, (MT + PH - MB) / 2, name);
+    snprintf(aria, sizeof(aria), "pod-hours against %s", name);
+    snprintf(title, sizeof(title), "Trade-off: pod-hours against %s (tuning span)", name);
+    sim_svg_begin(b, &frame, aria, title);
+    sim_svg_axes_draw(b, &a, "pod-hours", name);
     for (i = 0; i < r->n; i++)
         hpa_strbuf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\" opacity=\"0.5\"/>\n",
-                          ax(&a, r->c[i].sum.pod_hours), ay(&a, tune_figure_get(&r->c[i].sum, slo)),
+                          sim_svg_x(&a, r->c[i].sum.pod_hours), sim_svg_y(&a, tune_figure_get(&r->c[i].sum, slo)),
                           r->c[i].viol <= 0 ? "#9aa" : "#dbb");
     if (n > 0) {
-        hpa_strbuf_append(b, "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.6\" points=\"");
+        sim_svg_polyline_begin(b, "#1f77b4", 1.6, NULL);
         for (i = 0; i < n; i++)
-            hpa_strbuf_printf(b, "%.1f,%.1f ", ax(&a, r->c[idx[i]].sum.pod_hours),
-                              ay(&a, tune_figure_get(&r->c[idx[i]].sum, slo)));
-        hpa_strbuf_append(b, "\"/>\n");
+            sim_svg_point(b, &a, r->c[idx[i]].sum.pod_hours, tune_figure_get(&r->c[idx[i]].sum, slo));
+        sim_svg_polyline_end(b);
         for (i = 0; i < n; i++)
             hpa_strbuf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#1f77b4\"/>\n",
-                              ax(&a, r->c[idx[i]].sum.pod_hours), ay(&a, tune_figure_get(&r->c[idx[i]].sum, slo)));
+                              sim_svg_x(&a, r->c[idx[i]].sum.pod_hours),
+                              sim_svg_y(&a, tune_figure_get(&r->c[idx[i]].sum, slo)));
     }
     marker(b, &a, r->base_tune.pod_hours, tune_figure_get(&r->base_tune, slo), "square", "#d62728", "base");
     if (r->has_default)
         marker(b, &a, r->def_tune.pod_hours, tune_figure_get(&r->def_tune, slo), "diamond", "#2ca02c",
                "Kubernetes default");
     marker(b, &a, best->sum.pod_hours, tune_figure_get(&best->sum, slo), "star", "#ff7f0e", "best");
-    hpa_strbuf_printf(b, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"#1f77b4\" stroke-width=\"2\"/>"
-                         "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\">Pareto front</text>"
-                         "<circle cx=\"%.0f\" cy=\"%.0f\" r=\"3\" fill=\"#9aa\"/><text x=\"%.0f\" y=\"%.0f\" "
-                         "font-size=\"11\">candidates (pink: breaks a constraint)</text>\n</svg>\n",
-                      PW - 330, PW - 312, MT + 4, MT + 4, PW - 308, MT + 8, PW - 220, MT + 4, PW - 214, MT + 8);
+    sim_svg_legend_line(b, frame.w - 330, frame.mt + 4, "#1f77b4", NULL, "Pareto front");
+    hpa_strbuf_printf(b, "<circle cx=\"%.0f\" cy=\"%.0f\" r=\"3\" fill=\"#9aa\"/><text x=\"%.0f\" y=\"%.0f\" "
+                         "font-size=\"11\">candidates (pink: breaks a constraint)</text>\n",
+                      frame.w - 220, frame.mt + 4, frame.w - 214, frame.mt + 8);
+    sim_svg_end(b);
 }
 
 static void cmp_row(hpa_strbuf *b, const char *name, const char *color, const tune_problem *p,
@@ -696,78 +572,73 @@ static void cmp_row(hpa_strbuf *b, const char *name, const char *color, const tu
     double obj, viol;
 
     tune_judge(p, s, base, &obj, &viol);
-    hpa_strbuf_printf(b, "<tr><td><span class=\"sw\" style=\"background:%s\"></span>%s</td><td>%.2f</td>"
-                         "<td>%.0f</td><td>%.4f %%</td><td>%d</td><td>%.1f ms</td><td>%.6g</td><td>%s</td></tr>\n",
-                      color, name, s->pod_hours, s->overload_seconds, s->unserved_fraction * 100, s->flaps,
+    sim_html_row_begin(b, color, name);
+    hpa_strbuf_printf(b, "</td><td>%.2f</td><td>%.0f</td><td>%.4f %%</td><td>%d</td><td>%.1f ms</td>"
+                         "<td>%.6g</td><td>%s</td></tr>\n",
+                      s->pod_hours, s->overload_seconds, s->unserved_fraction * 100, s->flaps,
                       s->resp_p95 * 1000, obj, viol <= 0 ? "yes" : "no");
 }
 
 hpa_errcode tune_out_write_html(const char *path, const tune_problem *p, const tune_result *r,
                                 const tune_meta *m, hpa_err *e)
 {
+    static const char *const span_cols[] = {"policy", "pod-hours", "overload s", "unserved", "flaps",
+                                            "resp. p95", "objective", "meets constraints"};
+    static const char *const set_cols[] = {"parameter", "searched", "base", "best"};
+    static const sim_html_page page = {"hpa-engine tune", 980, 13, false, "p.warn{color:#a00}"};
     hpa_strbuf b = HPA_STRBUF_INIT;
     size_t *idx = malloc((r->n ? r->n : 1) * sizeof(size_t)), i, k;
     const tune_cand *c = &r->c[r->best];
     char v0[64], v1[64];
-    hpa_errcode rc;
     int span;
 
     if (!idx)
         return hpa_err_set(e, HPA_ENOMEM, NULL, "out of memory");
-    hpa_strbuf_append(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-                          "<title>hpa-engine tune</title>\n<style>\n"
-                          "body{font-family:sans-serif;margin:24px;color:#222;max-width:980px}"
-                          "table{border-collapse:collapse;font-size:13px;margin:12px 0}"
-                          "th,td{border:1px solid #ccc;padding:3px 7px;text-align:right}"
-                          "td:first-child,th:first-child{text-align:left}"
-                          ".sw{display:inline-block;width:10px;height:10px;margin-right:6px}"
-                          "svg.plot{display:block;margin:14px 0;border:1px solid #ddd}"
-                          "p.note{font-size:12px;color:#555}p.warn{color:#a00}\n</style></head><body>\n"
-                          "<h1>Policy tuning: ");
-    esc(&b, m->policy);
+    sim_html_begin(&b, &page);
+    hpa_strbuf_append(&b, "<h1>Policy tuning: ");
+    sim_html_esc(&b, m->policy);
     hpa_strbuf_append(&b, "</h1>\n<p>Minimize <b>");
-    esc(&b, m->minimize);
+    sim_html_esc(&b, m->minimize);
     hpa_strbuf_append(&b, "</b>");
     for (i = 0; i < p->n_cons; i++) {
         hpa_strbuf_append(&b, i ? ", " : " subject to <b>");
-        esc(&b, p->cons[i].text);
+        sim_html_esc(&b, p->cons[i].text);
     }
     hpa_strbuf_append(&b, p->n_cons ? "</b>" : "");
     hpa_strbuf_printf(&b, " (<i>base</i> is the base policy's own figure on the same span). %zu candidates "
                           "simulated of a budget of %zu, seed %llu.</p>\n",
                       r->sims, m->budget, (unsigned long long)m->seed);
     hpa_strbuf_append(&b, "<p class=\"note\">Command: <code>");
-    esc(&b, m->command);
+    sim_html_esc(&b, m->command);
     hpa_strbuf_append(&b, "</code></p>\n");
     if (!r->feasible)
         hpa_strbuf_append(&b, "<p class=\"warn\">No candidate met the constraints: the best shown is the "
                               "closest one (smallest violation).</p>\n");
     for (i = 0; i < r->n_warn; i++) {
         hpa_strbuf_append(&b, "<p class=\"warn\">Warning: ");
-        esc(&b, r->warn[i]);
+        sim_html_esc(&b, r->warn[i]);
         hpa_strbuf_append(&b, "</p>\n");
     }
     for (span = 0; span < (r->has_val ? 2 : 1); span++) {
         hpa_strbuf_append(&b, span ? "<h2>Validation span: " : "<h2>Tuning span: ");
-        esc(&b, span ? m->span_val : m->span_tune);
-        hpa_strbuf_append(&b, "</h2>\n<table><thead><tr><th>policy</th><th>pod-hours</th><th>overload s</th>"
-                              "<th>unserved</th><th>flaps</th><th>resp. p95</th><th>objective</th>"
-                              "<th>meets constraints</th></tr></thead><tbody>\n");
+        sim_html_esc(&b, span ? m->span_val : m->span_tune);
+        hpa_strbuf_append(&b, "</h2>\n");
+        sim_html_table_begin(&b, NULL, span_cols, sizeof(span_cols) / sizeof(span_cols[0]));
         cmp_row(&b, "base", "#d62728", p, span ? &r->base_val : &r->base_tune, span ? &r->base_val : &r->base_tune);
         if (r->has_default)
             cmp_row(&b, "Kubernetes default", "#2ca02c", p, span ? &r->def_val : &r->def_tune,
                     span ? &r->base_val : &r->base_tune);
         cmp_row(&b, "best", "#ff7f0e", p, span ? &r->best_val : &c->sum, span ? &r->base_val : &r->base_tune);
-        hpa_strbuf_append(&b, "</tbody></table>\n");
+        sim_html_table_end(&b);
     }
     for (k = 0; k < TUNE_N_SLO; k++)
-        front_plot(&b, p, r, tune_slo_figures[k], idx);
-    hpa_strbuf_append(&b, "<h2>Settings</h2>\n<table><thead><tr><th>parameter</th><th>searched</th>"
-                          "<th>base</th><th>best</th></tr></thead><tbody>\n");
+        front_plot(&b, r, tune_slo_figures[k], idx);
+    hpa_strbuf_append(&b, "<h2>Settings</h2>\n");
+    sim_html_table_begin(&b, NULL, set_cols, sizeof(set_cols) / sizeof(set_cols[0]));
     for (k = 0; k < p->space.n; k++) {
         const tune_param *pp = &p->space.p[k];
         hpa_strbuf_append(&b, "<tr><td>");
-        esc(&b, pp->name);
+        sim_html_esc(&b, pp->name);
         if (pp->fixed)
             hpa_strbuf_printf(&b, "</td><td>fixed at %s", tune_space_format(pp, pp->value, v0, sizeof(v0)));
         else if (pp->type == TUNE_CAT) {
@@ -781,13 +652,12 @@ hpa_errcode tune_out_write_html(const char *path, const tune_problem *p, const t
                           c->x[k] != pp->base ? "<b>" : "", tune_space_format(pp, c->x[k], v1, sizeof(v1)),
                           c->x[k] != pp->base ? "</b>" : "");
     }
-    hpa_strbuf_append(&b, "</tbody></table>\n<p class=\"note\">Pod-hours count scheduled pods; overload is time "
+    sim_html_table_end(&b);
+    hpa_strbuf_append(&b, "<p class=\"note\">Pod-hours count scheduled pods; overload is time "
                           "in which the load exceeded what the Ready pods serve at their CPU limit "
                           "(docs/simulator.md). The fronts hold the candidates no other candidate beats on both "
-                          "figures; docs/tuning.md explains the search.</p>\n"
-                          "<p class=\"note\">Written by hpa-engine tune.</p>\n</body></html>\n");
+                          "figures; docs/tuning.md explains the search.</p>\n");
+    sim_html_end(&b, "tune");
     free(idx);
-    rc = write_buf(path, &b, e);
-    hpa_strbuf_free(&b);
-    return rc;
+    return write_buf(path, &b, e);
 }

@@ -661,6 +661,21 @@ static hpa_errcode stage_nm(const tune_problem *p, tune_result *r, size_t budget
 
 /* ---- stage 3: coordinate search ------------------------------------------------------------ */
 
+/* nb[m] := the point `x` with parameter `pi` set to `v`, snapped to the
+ * grid; true when that point is new (neither evaluated nor among nb[0..m)). */
+static bool neighbour(const tune_problem *p, const tune_result *r, const double *x, size_t pi, double v,
+                      tune_cand *nb, size_t m)
+{
+    tune_cand *c1 = &nb[m];
+
+    memset(c1, 0, sizeof(*c1));
+    memcpy(c1->x, x, sizeof(c1->x));
+    c1->x[pi] = v;
+    tune_space_snap(&p->space, c1->x);
+    c1->stage = TUNE_STAGE_COORD;
+    return find_point(p, r->c, r->n, c1->x) < 0 && find_point(p, nb, m, c1->x) < 0;
+}
+
 static hpa_errcode stage_coord(const tune_problem *p, tune_result *r, size_t budget, hpa_err *e)
 {
     const tune_space *s = &p->space;
@@ -688,32 +703,16 @@ static hpa_errcode stage_coord(const tune_problem *p, tune_result *r, size_t bud
             int dirn;
             if (pp->type == TUNE_CAT) {
                 int c;
-                for (c = 0; c < pp->ncat && m < budget - used; c++) {
-                    tune_cand *c1 = &nb[m];
-                    if (pp->cat[c] == (int)r->c[cur].x[pi])
-                        continue;
-                    memset(c1, 0, sizeof(*c1));
-                    memcpy(c1->x, r->c[cur].x, sizeof(c1->x));
-                    c1->x[pi] = pp->cat[c];
-                    tune_space_snap(s, c1->x);
-                    c1->stage = TUNE_STAGE_COORD;
-                    if (find_point(p, r->c, r->n, c1->x) < 0 && find_point(p, nb, m, c1->x) < 0)
+                for (c = 0; c < pp->ncat && m < budget - used; c++)
+                    if (pp->cat[c] != (int)r->c[cur].x[pi] && neighbour(p, r, r->c[cur].x, pi, pp->cat[c], nb, m))
                         m++;
-                }
                 continue;
             }
             if (delta[k] > (pp->step > 0 ? pp->step : 0) + 1e-12)
                 finest = false;
             for (dirn = -1; dirn <= 1 && m < budget - used; dirn += 2) {
-                tune_cand *c1 = &nb[m];
-                memset(c1, 0, sizeof(*c1));
-                memcpy(c1->x, r->c[cur].x, sizeof(c1->x));
-                c1->x[pi] += dirn * delta[k];
-                if (c1->x[pi] < pp->lo || c1->x[pi] > pp->hi)
-                    continue;
-                tune_space_snap(s, c1->x);
-                c1->stage = TUNE_STAGE_COORD;
-                if (find_point(p, r->c, r->n, c1->x) < 0 && find_point(p, nb, m, c1->x) < 0)
+                double v = r->c[cur].x[pi] + dirn * delta[k];
+                if (!(v < pp->lo || v > pp->hi) && neighbour(p, r, r->c[cur].x, pi, v, nb, m))
                     m++;
             }
         }

@@ -1383,6 +1383,159 @@ _s = desired_via_external(20, 8, 1, 100,
 case("up-period-start-counts-down-events",
      "the same state one decision later: period start 8 - 0 + 2 = 10 -> limit 12",
      _s, desiredReplicas=12, conditions=[C("ScalingLimited", "True", "ScaleUpLimit")])
+# == TestGroupPods-style readiness rows (CPU, options 2 min / 10 s) =============
+# Pod A is ready and uses 20% of its request; pod B (the row's subject) uses
+# 80%. B counted as ready: 50% vs 50 -> 2 (no change); B unready: 20% ->
+# ceil(0.4 x 1) = 1. History empty, minReplicas 1.
+def grp(slug, desc, ready_b, start, ltt=None, ts=at(0), window="1m",
+        status="True", phase="Running"):
+    a = pod(0, req=1000, start=at(-3600), ltt=at(-3590), split=True)
+    b = pod(1, req=1000, ready=status, start=start, ltt=ltt, phase=phase, split=True)
+    ms = [podmetric("test-pod-0", 100, 100, at(0)), podmetric("test-pod-1", 400, 400, ts)]
+    ms[0]["window"] = "1m"
+    ms[1]["window"] = window
+    snap = snapshot(hpa(1, 10, [cpu_util(50)]), scale(2), pods=[a, b], metrics=ms,
+                    state={"recommendations": []})
+    case(slug, desc, snap, desiredReplicas=2 if ready_b else 1)
+
+
+grp("group-ready-stale-metrics-after-init",
+    "TestGroupPods 'count in a ready pod without fresh metrics after initialization period'",
+    True, at(-180), ltt=at(-60), ts=at(-120))
+grp("group-unready-was-ready-after-init",
+    "TestGroupPods 'count in an unready pod that was ready after initialization period'",
+    True, at(-600), ltt=at(-540), ts=at(-120), status="False")
+grp("group-never-ready-after-init",
+    "TestGroupPods 'unready pod that was never ready after initialization period': start + 10 s > Ready transition",
+    False, at(-600), ltt=at(-594), status="False")
+grp("group-fresh-metrics-during-init",
+    "TestGroupPods 'count in a ready pod with fresh metrics during initialization period': ts >= transition + window",
+    True, at(-60), ltt=at(-30), window="30s")
+grp("group-stale-metrics-during-init",
+    "TestGroupPods 'count out as unready a ready pod without fresh metrics during initialization period'",
+    False, at(-60), ltt=at(-30), window="1m")
+grp("group-metric-1ms-before-ready-plus-window",
+    "during initialization: timestamp 1 ms before Ready transition + window -> unready",
+    False, at(-60), ltt=at(-30), ts="2026-11-29T09:59:59.999Z", window="30s")
+grp("group-init-period-ends-exactly-now",
+    "start + cpuInitializationPeriod == now is not After(now): the after-init rule applies, Ready True -> ready",
+    True, at(-120), ltt=at(-30), ts=at(-300))
+grp("group-init-period-ends-1ms-after-now",
+    "start + cpuInitializationPeriod 1 ms after now: still initializing, stale sample -> unready",
+    False, "2026-11-29T09:58:00.001Z", ltt=at(-30), ts=at(-300))
+grp("group-ready-false-during-init",
+    "during initialization Ready False is unready whatever the sample",
+    False, at(-60), ltt=at(-600), ts=at(0), window="1s", status="False")
+grp("group-readiness-delay-boundary",
+    "after init, Ready False with transition exactly start + 10 s: not After -> it has been ready -> counted",
+    True, at(-600), ltt=at(-590), status="False")
+grp("group-ready-unknown-after-init", "Ready Unknown is not False: counted after init",
+    True, at(-600), ltt=at(-590), status="Unknown")
+grp("group-ready-unknown-during-init-fresh",
+    "Ready Unknown during init with a sample after transition + window: counted",
+    True, at(-60), ltt=at(-50), ts=at(0), window="30s", status="Unknown")
+grp("group-phase-unknown-counts", "phase Unknown is neither Pending nor Failed/Succeeded: counted",
+    True, at(-600), ltt=at(-590), phase="Unknown")
+grp("group-no-start-time", "no startTime -> unready for CPU", False, None, ltt=at(-590))
+# == more edges: quantities, scale from zero, target shapes, selectors ==========
+_m = hz_metrics([0, 0, 0])
+for m in _m:
+    m["containers"] = [{"name": "container1", "usage": {"cpu": "333333334n"}}]
+_s = snapshot(hpa(1, 100, [cpu_util(10)]), scale(3), pods=hz_pods(3, Q3), metrics=_m,
+              state={"recommendations": []})
+case("quantity-nanocores-round-up",
+     "333333334n is 334m (MilliValue rounds up): 1002m of 3 cores = 33% vs 10 -> ceil(9.9) = 10, capped at 6",
+     _s, desiredReplicas=6, metricProposals=[{"replicas": 10}],
+     currentMetrics=res_status(33, 334))
+hz("scale-from-zero-limit-no-behavior",
+   "from 0 (min 0): Object proposes ceil(10) = 10, the no-behavior cap is max(2 x 0, 4) = 4",
+   0, 20, 0, 4, metrics=[object_metric("qps", value="1")], objects=object_value("qps", 10000),
+   conds=status_ok(C("ScalingLimited", "True", "ScaleUpLimit")))
+hz("scale-from-zero-limit-default-behavior",
+   "from 0 (min 0) with the default behavior: Pods 0 + 4 = 4, Percent ceil(0 x 2) = 0 -> 4",
+   0, 20, 0, 4, metrics=[object_metric("qps", value="1")], objects=object_value("qps", 10000),
+   behavior={}, recs=[], conds=status_ok(C("ScalingLimited", "True", "ScaleUpLimit")),
+   extra={"state": {"scaleUpEvents": [{"time": at(0), "change": 4}]}})
+hz("resource-no-target",
+   "Resource target with neither averageUtilization nor averageValue: the metric fails",
+   1, 10, 3, 3, metrics=[{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization"}}}],
+   levels=[500, 500, 500], requests=Q3, conds=held("FailedGetResourceMetric"))
+hz("object-value-type-without-value",
+   "Object goes by target.type: type Value with only averageValue set is invalid",
+   1, 10, 3, 3, metrics=[{"type": "Object", "object": {
+       "describedObject": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "some-deployment"},
+       "metric": {"name": "qps"}, "target": {"type": "Value", "averageValue": "2"}}}],
+   objects=object_value("qps", 8000), conds=held("FailedGetObjectMetric"))
+hz("external-average-value-first",
+   "External reads averageValue first whatever target.type says: ceil(8/2) = 4 (not the Value path)",
+   1, 10, 3, 4, metrics=[{"type": "External", "external": {
+       "metric": {"name": "qps"}, "target": {"type": "Value", "value": "100", "averageValue": "2"}}}],
+   external=external_list("qps", [8000]), conds=status_ok())
+hz("container-resource-average-value",
+   "ContainerResource with averageValue: container1 averages 400m vs 200m -> ceil(2 x 3) = 6, named 'cpu resource'",
+   1, 10, 3, 6, metrics=[{"type": "ContainerResource", "containerResource": {
+       "name": "cpu", "container": "container1",
+       "target": {"type": "AverageValue", "averageValue": "200m"}}}],
+   levels=[800, 800, 800], requests=Q3, conds=status_ok(),
+   extra={"reason": "cpu resource above target",
+          "currentMetrics": [{"type": "ContainerResource", "containerResource": {
+              "name": "cpu", "container": "container1", "current": {"averageValue": "400m"}}}]})
+hz("selector-set-based", "status.selector 'name in (test-pod,other),tier notin (db)' selects the pods",
+   1, 10, 3, 5, cpu=30, levels=[300, 500, 700], requests=Q3,
+   selector="name in (test-pod,other),tier notin (db)", conds=status_ok())
+hz("selector-not-matching-pods", "status.selector 'name=other' selects none of the (labelled) pods",
+   1, 10, 3, 3, cpu=30, levels=[300, 500, 700], requests=Q3, selector="name=other",
+   conds=held("FailedGetResourceMetric"))
+_e = external_metric("qps", value="1")
+_e["external"]["metric"]["selector"] = {"matchLabels": {"b": "2", "a": "1"}, "matchExpressions": [
+    {"key": "zone", "operator": "In", "values": ["x", "y"]}]}
+_s = snapshot(hpa(1, 10, [_e]), scale(3), pods=hz_pods(3, Q3),
+              external={"qps": {"kind": "ExternalMetricValueList", "items": [
+                  {"metricName": "qps", "metricLabels": {"a": "1", "b": "2", "zone": "x"},
+                   "value": "6", "timestamp": at(0)}]}},
+              state={"recommendations": []})
+case("external-reason-selector-expressions",
+     "External name %+v: matchLabels sorted by key, expression values space-separated; 6/1 x 3 -> 18, capped at 6",
+     _s, desiredReplicas=6,
+     reason="external metric qps(&LabelSelector{MatchLabels:map[string]string{a: 1,b: 2,},MatchExpressions:[]LabelSelectorRequirement{LabelSelectorRequirement{Key:zone,Operator:In,Values:[x y],},},}) above target")
+hz("object-value-ready-count-needs-running",
+   "Object Value counts pods Running with Ready True: a Pending-but-Ready pod does not count -> ceil(2 x 2) = 4",
+   1, 10, 3, 4, metrics=[object_metric("qps", value="10")], objects=object_value("qps", 20000),
+   phase=["Running", "Running", "Pending"], conds=status_ok())
+hz("object-value-deleted-pods-count",
+   "getReadyPodsCount does not skip deleted pods: 3 Running Ready (one deleting) -> ceil(2 x 3) = 6",
+   1, 10, 3, 6, metrics=[object_metric("qps", value="10")], objects=object_value("qps", 20000),
+   deletion=[False, False, True], conds=status_ok())
+# == Go integer conversions ====================================================
+_m = hz_metrics([0, 0, 0])
+for m in _m:
+    m["containers"] = [{"name": "container1", "usage": {"cpu": "42949673160m"}}]
+_s = snapshot(hpa(1, 1000, [cpu_util(50)]), scale(3), pods=hz_pods(3, Q3), metrics=_m,
+              state={"recommendations": []})
+case("utilization-int32-wraps",
+     "int32((metricsTotal*100)/requestsTotal): 2^32 + 20 percent truncates to 20 -> ratio 0.4 -> ceil(1.2) = 2",
+     _s, desiredReplicas=2, currentMetrics=res_status(20, 42949673160))
+_m = hz_metrics([0, 0, 0])
+for m in _m:
+    m["containers"] = [{"name": "container1", "usage": {"cpu": "20k"}}]
+_p = hz_pods(3, [2, 2, 2])
+for p in _p:
+    p["spec"]["containers"] = [{"name": "container1", "resources": {"requests": {"cpu": "1m"}}}]
+_s = snapshot(hpa(1, 1000, [cpu_util(1)]), scale(3), pods=_p, metrics=_m,
+              state={"recommendations": []})
+case("replicas-int32-conversion-overflow",
+     "int32(math.Ceil(2e9 x 3)) is MinInt32 on amd64: the proposal loses to the initial 0 -> desired 0 -> minReplicas 1",
+     _s, desiredReplicas=1, reason="All metrics below target",
+     metricProposals=[{"replicas": -2147483648}],
+     conditions=[C("ScalingLimited", "True", "TooFewReplicas")])
+tol("tolerance-approx-float-literal-decimal",
+    "AsApproximateFloat64 of \"0.7\" is 7 x Pow(10,-1) = 0.7000000000000001: the band's low end 0.29999999999999993 takes ratio 0.3 -> no change",
+    4, [300] * 4, 100, 4,
+    behavior={"scaleDown": {"tolerance": "0.7", "stabilizationWindowSeconds": 0}})
+tol("tolerance-approx-float-literal-milli",
+    "\"700m\" is 700 x Pow(10,-3) = 0.7000000000000001 too (strtod's 0.7 would leave ratio 0.3 outside the band) -> no change",
+    4, [300] * 4, 100, 4,
+    behavior={"scaleDown": {"tolerance": "700m", "stabilizationWindowSeconds": 0}})
 # CASES_END
 
 

@@ -123,13 +123,16 @@ kill -TERM $D; wait $D; rc=$?; D=""
 # the rescales the daemon logged: within the policies, within [min, max]
 python3 - "$T/run.err" <<'PY' && ok "rescales within [2, 8] and 2 pods per 5 s" || bad "rescales break the policy"
 import json, re, sys, datetime
+def ts(s):
+    base, _, frac = s.rstrip("Z").partition(".")
+    return datetime.datetime.strptime(base, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc).timestamp() + (float("0." + frac) if frac else 0)
 ev = []
 for line in open(sys.argv[1]):
     try: o = json.loads(line)
     except ValueError: continue
     m = re.match(r"rescaled (\d+) -> (\d+)", o.get("msg", ""))
     if m:
-        t = datetime.datetime.strptime(o["ts"], "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
+        t = ts(o["ts"])
         ev.append((t, int(m.group(1)), int(m.group(2))))
 print("     rescales:", ", ".join(f"{a}->{b}" for _, a, b in ev))
 okk = bool(ev)
@@ -187,7 +190,9 @@ done
 [ $n -ge 20 ] && [ $diff -eq 0 ] && ok "$n snapshots replay to the daemon's decisions" || bad "$diff of $n snapshots differ"
 python3 - "$T/snap" <<'PY' && ok "scale-down waited for the stabilization window" || bad "stabilization window"
 import glob, json, os, sys, datetime
-def ts(s): return datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
+def ts(s):
+    base, _, frac = s.rstrip("Z").partition(".")
+    return datetime.datetime.strptime(base, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc).timestamp() + (float("0." + frac) if frac else 0)
 rows = []
 for f in glob.glob(os.path.join(sys.argv[1], "*[0-9].json")):
     s, d = json.load(open(f)), json.load(open(f + ".decision.json"))

@@ -101,11 +101,14 @@ kill -TERM $D; wait $D; rc=$?; D=""
 
 python3 - "$T/run.err" "$T0" <<'PY' && ok "no rescale during the outage, never down, within [2, 8]" || bad "rescaled on missing data"
 import json, re, sys, datetime
+def ts(s):
+    base, _, frac = s.rstrip("Z").partition(".")
+    return datetime.datetime.strptime(base, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc).timestamp() + (float("0." + frac) if frac else 0)
 t0 = float(sys.argv[2]); okk = True; ev = []; held = 0
 for line in open(sys.argv[1]):
     try: o = json.loads(line)
     except ValueError: continue
-    t = datetime.datetime.strptime(o["ts"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc).timestamp() - t0
+    t = ts(o["ts"]) - t0
     if o.get("msg", "").startswith("sync held"): held += 1
     m = re.match(r"rescaled (\d+) -> (\d+)", o.get("msg", ""))
     if not m: continue

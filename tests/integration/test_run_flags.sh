@@ -16,6 +16,7 @@ check "bad source" "--hpa-source" --hpa-source etcd
 check "bad duration" "--sync-period" --policies /tmp --sync-period fast
 check "zero duration" "--sync-period" --policies /tmp --sync-period 0s
 check "bad pod selection" "--pod-selection" --policies /tmp --pod-selection all
+check "zero request timeout" "--request-timeout" --policies /tmp --request-timeout 0s
 check "bad log format" "--log-format" --policies /tmp --log-format xml
 check "bad state store" "--state-store" --policies /tmp --state-store etcd
 check "namespace in files mode" "--namespace" --policies /tmp --namespace x

@@ -113,7 +113,9 @@ done
 grep -q '"restored state: [1-9]' "$T/$S.log" && ok "the new leader restored the persisted state" || bad "no state restored"
 python3 - "$T/snap-$L" "$T/snap-$S" <<'PY' && ok "the new leader kept the old leader's stabilization window" || bad "the window was forgotten"
 import glob, json, os, sys, datetime
-def ts(s): return datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
+def ts(s):
+    base, _, frac = s.rstrip("Z").partition(".")
+    return datetime.datetime.strptime(base, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc).timestamp() + (float("0." + frac) if frac else 0)
 def rows(d):
     out = []
     for f in glob.glob(os.path.join(d, "*[0-9].json")):

@@ -115,7 +115,7 @@ cases: $(BIN)
 
 integration: $(BIN)
 	@fail=0; for t in $(sort $(wildcard tests/integration/test_*.sh)); do \
-	  echo "== $$t"; HPA_ENGINE=$(abspath $(BIN)) $$t || fail=1; done; exit $$fail
+	  echo "== $$t"; HPA_ENGINE=$(abspath $(BIN)) bash $$t || fail=1; done; exit $$fail
 
 san-unit:
 	$(MAKE) SANITIZER=address,undefined unit cases

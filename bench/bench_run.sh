@@ -25,7 +25,8 @@ cleanup() {
     wait 2>/dev/null
     rm -rf "$T"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 TOKEN="bench-$$"
 HZ=$(getconf CLK_TCK)
 cpu_s() { awk -v hz="$HZ" '{ print ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -47,7 +48,7 @@ for N in $SIZES; do
     D=$!
     i=0; HP=""
     while [ -z "$HP" ] && [ $i -lt 100 ]; do
-        HP=$(sed -n 's/.*health server listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$T/run.log" | head -1)
+        HP=$(sed -n 's/.*health server listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$T/run.log" 2>/dev/null | head -1)
         sleep 0.1; i=$((i + 1))
     done
     sleep "$WARM"

@@ -92,7 +92,8 @@ typedef struct hpa_pod {
     bool has_start_time;
     hpa_time_t start_time;
     hpa_cond_status ready;      /* status of the Ready condition */
-    hpa_time_t ready_transition;/* its lastTransitionTime (0 if absent) */
+    hpa_time_t ready_transition;/* its lastTransitionTime; absent is Go's zero
+                                   time (year 1), as upstream reads it */
     size_t n_containers;
     const hpa_container *containers;
     size_t n_init_containers;   /* all init containers, sidecars flagged */

@@ -48,6 +48,11 @@ hpa_errcode ctl_hpa_init(ctl_hpa *c, const ctl_cluster_ops *ops, void *cluster,
     hpa_workspace_init(&c->ws);
     hpa_arena_init(&c->status_arena[0]);
     hpa_arena_init(&c->status_arena[1]);
+    /* a daemon keeps thousands of these: small chunks (an arena grows
+     * geometrically when a decision needs more) */
+    c->status_arena[0].chunk_size = c->status_arena[1].chunk_size = 1024;
+    c->ws.arena.chunk_size = 4096;
+    c->ws.sel_arena.chunk_size = 512;
     c->rng = c->cfg.seed;
     c->next_sync = first_sync;
     c->started = true;

@@ -181,6 +181,7 @@ static hpa_errcode parse_into(dhpa *h, const json_t *obj, hpa_err *e)
     hpa_spec spec;
 
     hpa_arena_init(&a);
+    a.chunk_size = 2048;   /* one per HPA: thousands of them */
     if (hpa_codec_hpa_from_json(obj, &a, &spec, e) != HPA_OK) {
         hpa_arena_free(&a);
         return e->code;
@@ -964,6 +965,9 @@ int daemon_run(const daemon_opts *o)
     co.qps = o->qps;
     co.burst = o->burst;
     co.log = kube_log;
+    /* bounded connections, reused: thousands of HPAs over HTTP/1.1 would
+     * otherwise open (and TLS-handshake) one connection per request */
+    co.max_connections = 64;
     co.on_attempt = dm_count_api;
     co.on_attempt_arg = &d;
     if (o->request_timeout > 0)

@@ -454,6 +454,7 @@ static void live_fetch(void *cluster, const hpa_spec *hpa, hpa_time_t now, ctl_f
     f->arg = arg;
     f->pending = 1;
     hpa_arena_init(&f->a);
+    f->a.chunk_size = 4096;   /* kept per HPA until its next fetch */
     f->custom = json_object();
     f->objects = json_array();
     f->external = json_object();

@@ -1136,6 +1136,10 @@ kube_client *kube_client_new(struct event_base *base, const kube_config *cfg,
     curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, curl_timer_cb);
     curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
     curl_multi_setopt(c->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    if (c->o.max_connections > 0) {
+        curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, c->o.max_connections);
+        curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, c->o.max_connections);
+    }
     return c;
 fail:
     kube_client_free(c);

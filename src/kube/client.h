@@ -83,6 +83,11 @@ typedef struct kube_client_opts {
      * refused). Not called for cancelled requests. NULL: none. */
     void (*on_attempt)(const char *method, long status, void *arg);
     void *on_attempt_arg;
+    /* At most this many connections to the server (HTTP/1.1 needs one per
+     * request in flight; more requests wait in curl's queue), also the
+     * number of idle connections kept for reuse. 0: curl's defaults
+     * (unlimited). */
+    long max_connections;
 } kube_client_opts;
 
 /* client-go's defaults where it has them: qps 5, burst 10, 30 s request

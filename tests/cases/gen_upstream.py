@@ -1536,6 +1536,41 @@ tol("tolerance-approx-float-literal-milli",
     "\"700m\" is 700 x Pow(10,-3) = 0.7000000000000001 too (strtod's 0.7 would leave ratio 0.3 outside the band) -> no change",
     4, [300] * 4, 100, 4,
     behavior={"scaleDown": {"tolerance": "700m", "stabilizationWindowSeconds": 0}})
+# == remaining upstream rows ====================================================
+hz("hz-scale-up-deployment", "TestScaleUpDeployment -> 5", 2, 6, 3, 5, cpu=30,
+   levels=[300, 500, 700], requests=Q3, conds=status_ok())
+hz("hz-scale-up-hot-cpu-no-scale-would-scale-down",
+   "TestScaleUpHotCpuNoScaleWouldScaleDown: pods qps avg 31666m -> 7 -> 6 TooManyReplicas",
+   2, 6, 3, 6, metrics=[pods_metric("qps", "15.0")], requests=Q3,
+   start=[HOT, COOL, HOT], podcm=podcm_list("qps", [50000, 15000, 30000]),
+   conds=status_ok(C("ScalingLimited", "True", "TooManyReplicas")))
+rc_res("rc-scale-up-unready-less-scale-container",
+       "TestReplicaCalcScaleUpUnreadyLessScale with container1 -> 4",
+       3, 4, R3, [300, 500, 700], 30, 60, 600, container="container1",
+       readiness=["False", "True", "True"])
+rc_res("rc-missing-metrics-unready-no-change",
+       "TestReplicaCalcMissingMetricsUnreadyChange plus a PodMetrics entry for a pod not in the list (skipped for utilization): 45%, missing at 100% -> 72% crosses 1 -> 3",
+       3, 3, R3, [100, 450, 0], 50, 45, 900, readiness=["False", "True", "True"],
+       names=["test-pod-0", "test-pod-1", "test-pod-9"])
+_c = held("FailedGetContainerResourceMetric")
+_c[1]["message"] = ("the HPA was unable to compute the replica count: failed to get cpu utilization: "
+                    "unable to get metrics for resource cpu: no metrics returned from resource metrics API")
+hz("container-resource-no-metrics", "ContainerResource without PodMetrics: FailedGetContainerResourceMetric",
+   1, 10, 3, 3, metrics=[{"type": "ContainerResource", "containerResource": {
+       "name": "cpu", "container": "container1",
+       "target": {"type": "Utilization", "averageUtilization": 50}}}],
+   requests=Q3, levels=[], conds=_c)
+_c = held("FailedGetContainerResourceMetric")
+_c[1]["message"] = ("the HPA was unable to compute the replica count: failed to get cpu utilization: "
+                    "missing request for cpu in container sidecar of Pod test-pod-0")
+hz("container-resource-container-absent-from-pod",
+   "spec: a named container absent from the pod fails the metric (upstream would count a 0 request)",
+   1, 10, 3, 3, metrics=[{"type": "ContainerResource", "containerResource": {
+       "name": "cpu", "container": "sidecar",
+       "target": {"type": "Utilization", "averageUtilization": 50}}}],
+   requests=Q3, levels=[500, 500, 500], conds=_c)
+for _pm in CASES[-1][1]["snapshot"]["podMetrics"]["items"]:
+    _pm["containers"].append({"name": "sidecar", "usage": {"cpu": "100m"}})
 # CASES_END
 
 

@@ -17,7 +17,8 @@ cleanup() {
     wait 2>/dev/null
     [ -n "${KEEP:-}" ] && echo "kept $T" || rm -rf "$T"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 fail=0; pass=0
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; }

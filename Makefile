@@ -131,7 +131,7 @@ valgrind: $(BIN)
 	@./tests/valgrind.sh $(BIN)
 
 bench: all $(BENCH_BIN)
-	@for b in $(BENCH_BIN); do $$b || exit 1; done
+	@for b in $(BENCH_BIN); do HPA_ENGINE=$(abspath $(BIN)) $$b || exit 1; done
 	@for b in $(sort $(wildcard bench/bench_*.sh)); do HPA_ENGINE=$(abspath $(BIN)) $$b || exit 1; done
 
 demo: all

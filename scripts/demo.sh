@@ -2,6 +2,7 @@
 # demo.sh - the main job: replay a real, busy day of the 1998 World Cup web
 # site through the example application's HPA (policies/python-app-hpa.yaml)
 # and through the Kubernetes default behavior (policies/default-behavior.yaml),
+# with the conservative and aggressive profiles of policies/ for contrast,
 # print the comparison and write out/demo-report.html (+ .json, .csv).
 #
 # usage: scripts/demo.sh [path/to/hpa-engine]      (make demo passes it)
@@ -25,11 +26,14 @@ TO=5918400
 SCALE=0.5
 
 echo "== hpa-engine demo: World Cup 98, 1998-07-07 09:30 GMT + 24 h (semi-final night), load x$SCALE"
-echo "   policies: python-app-hpa (its own behavior) vs default-behavior (Kubernetes defaults)"
+echo "   policies: python-app-hpa (the example app's own behavior), default-behavior (the"
+echo "   Kubernetes defaults: no behavior field), and the conservative and aggressive profiles"
 echo
 "$ENGINE" simulate \
 	--policy policies/python-app-hpa.yaml \
 	--policy policies/default-behavior.yaml \
+	--policy policies/conservative.yaml \
+	--policy policies/aggressive.yaml \
 	--trace "$TRACE" --from "$FROM" --to "$TO" --load-scale "$SCALE" --seed 1 \
 	--json "$OUT/demo-summary.json" --csv "$OUT/demo-timeseries.csv" \
 	--report "$OUT/demo-report.html"

@@ -403,7 +403,7 @@ static int html_plots(hpa_strbuf *b, const sim_labeled *runs, size_t n, size_t c
     double xmax = 0, dmax = 0, rmax = 0, umax = 0, tdiv = 3600, target = 0;
     const char *xunit = "hours";
     sim_svg_series *lines = calloc(3 * n + 2, sizeof(sim_svg_series));
-    double **cols = calloc(7 * n + 1, sizeof(double *));
+    double **cols = calloc(8 * n + 1, sizeof(double *));
     pmark *marks = NULL;
     size_t i, nl, nm = 0, cap_m = 0;
     int rc = -1;
@@ -463,22 +463,42 @@ static int html_plots(hpa_strbuf *b, const sim_labeled *runs, size_t n, size_t c
         lines[nl++] = (sim_svg_series){palette[(color0 + i) % NPAL], NULL, run_width(i, n),
                               n > 1 ? runs[i].name : "CPU utilization in the HPA status", runs[i].r->n_rows,
                               cols[7 * i + F_T], cols[7 * i + F_SEEN]};
-    if (target > 0) {
-        double *txp = cols[7 * n] = malloc(4 * sizeof(double));
-        if (!txp)
+    /* One target line when the runs share their target; else one per run,
+     * dashed in the run's colour, so that a comparison is not read
+     * against another policy's target. */
+    for (i = 0; i < n; i++) {
+        const sim_result *r = runs[i].r;
+        bool shared = true, labelled = nl > n;
+        size_t k;
+        double *txp;
+
+        if (!(r->target_util > 0))
+            continue;
+        for (k = 0; k < n; k++)
+            if (runs[k].r->target_util != r->target_util)
+                shared = false;
+        if (shared && i > 0)
+            break;
+        if (!(txp = cols[7 * n + i] = malloc(4 * sizeof(double))))
             goto out;
         txp[0] = 0;
         txp[1] = xmax;
-        txp[2] = target;
-        txp[3] = target;
-        lines[nl++] = (sim_svg_series){"#000", "2 4", 1.2, "target", 2, txp, txp + 2};
+        txp[2] = r->target_util;
+        txp[3] = r->target_util;
+        if (shared) {
+            lines[nl++] = (sim_svg_series){"#000", "2 4", 1.2, "target", 2, txp, txp + 2};
+            break;
+        }
+        lines[nl++] = (sim_svg_series){palette[(color0 + i) % NPAL], "2 4", 1.2,
+                                       labelled ? NULL : "targets (dotted)", 2, txp, txp + 2};
+        labelled = true;
     }
     svg_plot(b, "CPU utilization (% of request) seen by the controller, against the target", xunit,
              "% of request", xmax, fmax(umax, target * 1.2), lines, nl, NULL, 0);
     rc = 0;
 out:
     if (cols)
-        for (i = 0; i < 7 * n + 1; i++)
+        for (i = 0; i < 8 * n + 1; i++)
             free(cols[i]);
     free(cols);
     free(lines);

@@ -40,5 +40,20 @@ if "$BIN" simulate --help >/dev/null 2>&1; then
 		--json "$tmp/s.json" --csv "$tmp/s.csv" --report "$tmp/s.html"
 	vg "simulate bad trace" simulate --policy policies/python-app-hpa.yaml --trace "$tmp/bad.csv"
 fi
+if "$BIN" tune --help >/dev/null 2>&1; then
+	vg "tune" tune --policy policies/python-app-hpa.yaml \
+		--trace sim/traces/nasa_jul95_requests_per_min.csv --to 1d --peak 2500 \
+		--space '*=fixed,target.cpu=50:95,down.window=0:600:15' --budget 6 --seed 7 --threads 2 \
+		--out "$tmp/best.yaml" --json "$tmp/t.json" --report "$tmp/t.html" --quiet
+	vg "tune bad space" tune --policy policies/python-app-hpa.yaml \
+		--trace sim/traces/nasa_jul95_requests_per_min.csv --space 'bogus=1:2'
+fi
+if "$BIN" run --help >/dev/null 2>&1; then
+	vg "run bad flag" run --sync-period nonsense
+fi
+if "$BIN" sim-server --help >/dev/null 2>&1; then
+	vg "sim-server bad faults" sim-server --policy policies/python-app-hpa.yaml \
+		--trace sim/traces/nasa_jul95_requests_per_min.csv --faults 'bogus:1'
+fi
 echo "test_valgrind: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1470,7 +1470,15 @@ static void do_create(ctx *x, json_t *body)
         snprintf(gen, sizeof(gen), "%.240s%05llx", g, (unsigned long long)(w->rv * 2654435761ULL) & 0xfffff);
         name = gen;
     }
-    name = strcpy(gen, name);
+    /* keep the name past the body's lifetime; a generated one is in gen */
+    if (name != gen) {
+        if (strlen(name) >= sizeof(gen)) {
+            fail(x->rs, 400, "BadRequest", "metadata.name: must be no more than 253 characters");
+            return;
+        }
+        memcpy(gen, name, strlen(name) + 1);
+        name = gen;
+    }
     if (sims_store_find(s, x->r.ns, name)) {
         char q[128], msg[512];
         qualified(x->r.def, q, sizeof(q));

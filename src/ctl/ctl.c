@@ -180,13 +180,16 @@ static void first_error(ctl_hpa *c, const hpa_err *err)
         c->res.err = *err;
 }
 
-hpa_errcode ctl_hpa_sync(ctl_hpa *c, hpa_time_t now, ctl_sync_cb done, void *arg)
+static hpa_errcode start_sync(ctl_hpa *c, hpa_time_t now, hpa_workspace *ws, bool lent,
+                              ctl_sync_cb done, void *arg)
 {
     hpa_duration_t jitter = 0;
 
     if (c->busy)
         return HPA_EINVAL;
     c->busy = true;
+    c->cur_ws = ws;
+    c->lent_ws = lent;
     memset(&c->res, 0, sizeof(c->res));
     c->res.now = now;
     c->done = done;
@@ -197,6 +200,19 @@ hpa_errcode ctl_hpa_sync(ctl_hpa *c, hpa_time_t now, ctl_sync_cb done, void *arg
     c->n_syncs++;
     c->ops->fetch(c->cluster, &c->spec, now, on_fetched, c);
     return HPA_OK;
+}
+
+hpa_errcode ctl_hpa_sync(ctl_hpa *c, hpa_time_t now, ctl_sync_cb done, void *arg)
+{
+    return start_sync(c, now, &c->ws, false, done, arg);
+}
+
+hpa_errcode ctl_hpa_sync_ws(ctl_hpa *c, hpa_time_t now, hpa_workspace *ws, ctl_sync_cb done,
+                            void *arg)
+{
+    if (!ws)
+        return HPA_EINVAL;
+    return start_sync(c, now, ws, true, done, arg);
 }
 
 /* Finish the sync: publish the status (conditions copied out of the
@@ -351,7 +367,7 @@ static void on_fetched(void *arg, const hpa_snapshot *snap, const hpa_err *err)
         hold(c, "ScalingActive", "FailedComputeMetricsReplicas", "no decision", &e);
         return;
     }
-    if (hpa_decide(snap, &c->cfg.opts, &c->state, &c->ws, NULL, &c->decision, &e) != HPA_OK) {
+    if (hpa_decide(snap, &c->cfg.opts, &c->state, c->cur_ws, NULL, &c->decision, &e) != HPA_OK) {
         first_error(c, &e);
         hold(c, "ScalingActive", "FailedComputeMetricsReplicas", "no decision", &e);
         return;
@@ -437,6 +453,65 @@ static void on_scaled(void *arg, const hpa_err *err)
     finish(c, n, cond, d->current_replicas, d->desired_replicas, true);
 }
 
+static size_t fit16(size_t n)
+{
+    return (n + 15) & ~(size_t)15;   /* the arena's alignment */
+}
+
+static size_t str_fit(const char *s)
+{
+    return s ? fit16(strlen(s) + 1) : 0;
+}
+
+/* A lent-workspace loop between syncs: the kept conditions move into one
+ * block sized to fit, and both build arenas go back to the heap (a daemon
+ * keeps thousands of idle loops; the next sync builds in a fresh arena).
+ * Out of memory keeps the arenas as they are: still valid, only larger. */
+static void compact_status(ctl_hpa *c)
+{
+    ctl_status *st = &c->status;
+    hpa_condition *cond = NULL;
+    hpa_arena a;
+    size_t need = 0, i;
+
+    for (i = 0; i < st->n_conditions; i++)
+        need += str_fit(st->conditions[i].type) + str_fit(st->conditions[i].status) +
+                str_fit(st->conditions[i].reason) + str_fit(st->conditions[i].message);
+    if (st->n_conditions)
+        need += fit16(st->n_conditions * sizeof(*cond));
+    hpa_arena_init(&a);
+    a.chunk_size = need ? need : 16;
+    if (st->n_conditions) {
+        cond = hpa_arena_calloc(&a, st->n_conditions, sizeof(*cond));
+        if (!cond) {
+            hpa_arena_free(&a);
+            return;
+        }
+        for (i = 0; i < st->n_conditions; i++) {
+            cond[i] = st->conditions[i];
+            cond[i].type = hpa_arena_strdup(&a, st->conditions[i].type);
+            cond[i].status = hpa_arena_strdup(&a, st->conditions[i].status);
+            cond[i].reason = hpa_arena_strdup(&a, st->conditions[i].reason);
+            cond[i].message = hpa_arena_strdup(&a, st->conditions[i].message);
+            if ((st->conditions[i].type && !cond[i].type) ||
+                (st->conditions[i].status && !cond[i].status) ||
+                (st->conditions[i].reason && !cond[i].reason) ||
+                (st->conditions[i].message && !cond[i].message)) {
+                hpa_arena_free(&a);
+                return;
+            }
+        }
+    }
+    hpa_arena_free(&c->status_arena[0]);
+    hpa_arena_free(&c->status_arena[1]);
+    c->status_arena[c->cur_arena] = a;
+    /* below glibc's large-request size (1 KiB), which consolidates the
+     * fast bins at every call; the arena grows if a status needs more */
+    c->status_arena[1 - c->cur_arena].chunk_size = 512;
+    st->conditions = cond;
+    c->spec.conditions = cond;
+}
+
 static void on_written(void *arg, const hpa_err *err)
 {
     ctl_hpa *c = arg;
@@ -444,6 +519,14 @@ static void on_written(void *arg, const hpa_err *err)
 
     first_error(c, err);
     c->busy = false;
+    if (c->lent_ws) {
+        /* the metrics point into the lent workspace: written, not kept */
+        c->status.n_metrics = 0;
+        c->status.metrics = NULL;
+        c->status.metrics_computed = false;
+        compact_status(c);
+        c->cur_ws = &c->ws;
+    }
     if (done)
         done(c->done_arg, &c->res);
 }

@@ -23,7 +23,8 @@
  * Ownership: the caller owns the cluster, the ops table and the hpa_spec
  * given to ctl_hpa_init/ctl_hpa_set_spec; both must outlive the ctl_hpa.
  * The ctl_hpa owns its state, workspace and status copy (ctl_hpa_free).
- * Pointers in a ctl_status stay valid until the next sync starts.
+ * Pointers in a ctl_status stay valid until the next sync starts (with
+ * ctl_hpa_sync; ctl_hpa_sync_ws keeps no metrics, see there).
  *
  * No I/O, no clock (time is passed in), no global state. The only
  * randomness is the jitter, drawn from a generator seeded by the caller.
@@ -45,7 +46,8 @@
  * and is read until the sync has finished (set_replicas, write_status and
  * the ctl_sync_cb): a cluster that completes those later must keep `snap`
  * and what it points to alive until then (the daemon keeps it until the
- * HPA's next fetch; a synchronous cluster finishes within the call). */
+ * sync's callback has returned; a synchronous cluster finishes within the
+ * call). */
 typedef void (*ctl_fetch_cb)(void *arg, const hpa_snapshot *snap,
                              const hpa_err *err);
 /* Completion of a write. `err` NULL means success. */
@@ -132,7 +134,9 @@ typedef struct ctl_hpa {
     hpa_spec spec;
     /* memory of the controller */
     hpa_state state;
-    hpa_workspace ws;
+    hpa_workspace ws;               /* used by ctl_hpa_sync */
+    hpa_workspace *cur_ws;          /* the sync's: &ws, or a lent one */
+    bool lent_ws;                   /* the sync runs in a lent workspace */
     hpa_decision decision;
     ctl_status status;
     int32_t last_desired;           /* status.desiredReplicas written last */
@@ -185,6 +189,18 @@ hpa_time_t ctl_hpa_next_sync(const ctl_hpa *c);
  * Returns HPA_EINVAL if a sync is still in flight. */
 hpa_errcode ctl_hpa_sync(ctl_hpa *c, hpa_time_t now, ctl_sync_cb done,
                          void *arg) HPA_WUR;
+
+/* ctl_hpa_sync for a caller that keeps many loops (the daemon): the
+ * decision runs in `ws`, which the caller lends until `done` has returned
+ * and may then lend to another loop; the loop's own workspace stays empty.
+ * So that an idle loop holds no more than it needs, the status it keeps
+ * (conditions) is moved into memory sized to fit once the sync has
+ * finished. With a lent workspace, `res->decision` is valid only during
+ * `done`, and the kept ctl_status has no metrics (n_metrics 0,
+ * metrics_computed false) once `done` is called: they were written. The
+ * decision itself is the one ctl_hpa_sync makes. */
+hpa_errcode ctl_hpa_sync_ws(ctl_hpa *c, hpa_time_t now, hpa_workspace *ws,
+                            ctl_sync_cb done, void *arg) HPA_WUR;
 
 /* The status the loop wrote last (zeroed before the first sync). */
 const ctl_status *ctl_hpa_status(const ctl_hpa *c);

@@ -126,20 +126,75 @@ static void table_unlink(dmn *d, dhpa *h)
         }
 }
 
+/* ---- sync slots ------------------------------------------------------------ */
+
+/* Idle slots kept for reuse: a few dozen syncs are in flight at most at
+ * 5,000 HPAs; more than this many idle ones go back to the heap. */
+#define DSLOT_KEEP 32
+
+static void slot_clear(dslot *s)
+{
+    json_decref(s->scale);
+    s->scale = NULL;
+    free(s->scale_path);
+    s->scale_path = NULL;
+}
+
+static void slot_free(dslot *s)
+{
+    slot_clear(s);
+    hpa_arena_free(&s->arena);
+    hpa_workspace_free(&s->ws);
+    free(s);
+}
+
+dslot *dm_slot_get(dmn *d)
+{
+    dslot *s = d->free_slots;
+
+    if (s) {
+        d->free_slots = s->next;
+        d->n_free_slots--;
+        s->next = NULL;
+        return s;
+    }
+    if (!(s = calloc(1, sizeof(*s))))
+        return NULL;
+    hpa_arena_init(&s->arena);
+    s->arena.chunk_size = 8192;
+    hpa_workspace_init(&s->ws);
+    return s;
+}
+
+void dm_slot_put(dmn *d, dslot *s)
+{
+    if (!s)
+        return;
+    slot_clear(s);
+    if (d->n_free_slots >= DSLOT_KEEP) {
+        slot_free(s);
+        return;
+    }
+    /* the largest chunk stays: the next snapshot fits without malloc */
+    hpa_arena_reset(&s->arena);
+    s->next = d->free_slots;
+    d->free_slots = s;
+    d->n_free_slots++;
+}
+
 static void hpa_free(dhpa *h)
 {
     if (h->timer)
         event_free(h->timer);
     if (h->ctl_ready)
         ctl_hpa_free(&h->ctl);
+    if (h->slot)
+        slot_free(h->slot);
     hpa_arena_free(&h->arena);
-    hpa_arena_free(&h->snap_arena);
-    json_decref(h->obj);
     json_decref(h->pending_obj);
-    json_decref(h->scale);
-    free(h->scale_path);
     free(h->persisted);
     free(h->dump_path);
+    free(h->last_event);
     free(h->mv);
     free(h->key);
     free(h->ns);
@@ -169,26 +224,138 @@ static void schedule(dmn *d, dhpa *h, hpa_duration_t delay)
     evtimer_add(h->timer, &tv);
 }
 
-static bool same_spec(const json_t *a, const json_t *b)
+static uint64_t mix64(uint64_t z)
 {
-    return json_equal(json_object_get(a, "spec"), json_object_get(b, "spec"));
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
 }
 
-/* Parse `obj` into a fresh arena; on success swap it into `h`. */
+static uint64_t bytes_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL ^ n;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return mix64(h);
+}
+
+/* A 64-bit digest of a JSON value, independent of the order of object
+ * keys (as json_equal), computed without allocating: the watch delivers
+ * every HPA again after each status write, and only a changed spec is
+ * parsed again. */
+static uint64_t json_digest(const json_t *j)
+{
+    uint64_t h;
+    size_t i;
+
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: {
+        const char *k;
+        const json_t *v;
+
+        h = 0;
+        /* a sum: the order of the keys does not matter */
+        json_object_foreach((json_t *)j, k, v) {
+            h += mix64(bytes_hash(k, strlen(k)) ^ json_digest(v) * 31);
+        }
+        return mix64(h ^ 0x6f626aULL ^ json_object_size(j));
+    }
+    case JSON_ARRAY:
+        h = 0x617272ULL ^ json_array_size(j);
+        for (i = 0; i < json_array_size(j); i++)
+            h = mix64(h ^ json_digest(json_array_get(j, i)));
+        return h;
+    case JSON_STRING:
+        return bytes_hash(json_string_value(j), json_string_length(j)) ^ 0x737472ULL;
+    case JSON_INTEGER:
+        return mix64((uint64_t)json_integer_value(j) ^ 0x696e74ULL);
+    case JSON_REAL: {
+        double r = json_real_value(j);
+        uint64_t b;
+
+        memcpy(&b, &r, sizeof(b));
+        return mix64(b ^ 0x7265616cULL);
+    }
+    case JSON_TRUE:
+        return 0x74727565ULL;
+    case JSON_FALSE:
+        return 0x66616c73ULL;
+    default:
+        return 0x6e756c6cULL;
+    }
+}
+
+/* Two versions of an HPA whose specs have the same digest are the same
+ * spec (a collision is a 2^-64 chance of missing one spec change until the
+ * next one). A missing spec digests as null. */
+static uint64_t spec_digest(const json_t *obj)
+{
+    return mix64(json_digest(json_object_get(obj, "spec")) + 1);
+}
+
+/* Everything an HPA keeps from its object, in `a`. */
+static hpa_errcode parse_kept(const json_t *obj, hpa_arena *a, hpa_spec *spec,
+                              const char **uid_out, hpa_err *e)
+{
+    const char *uid = json_string_value(json_object_get(json_object_get(obj, "metadata"), "uid"));
+
+    if (hpa_codec_hpa_from_json(obj, a, spec, e) != HPA_OK)
+        return e->code;
+    *uid_out = uid ? hpa_arena_strdup(a, uid) : NULL;
+    if (uid && !*uid_out)
+        return hpa_err_set(e, HPA_ENOMEM, NULL, "out of memory");
+    return HPA_OK;
+}
+
+/* Parse `obj` into an arena sized to fit (thousands of HPAs each keep
+ * one); on success swap it into `h`. The arena is a bump allocator, so a
+ * first parse between two probe allocations measures the bytes the spec
+ * takes, and a second parse goes into one chunk of exactly that size. */
 static hpa_errcode parse_into(dhpa *h, const json_t *obj, hpa_err *e)
 {
-    hpa_arena a;
+    enum { PROBE_CHUNK = 64 * 1024 };
+    hpa_arena a, fit;
     hpa_spec spec;
+    const char *uid;
+    unsigned char *p0, *p1;
+    hpa_errcode rc;
 
     hpa_arena_init(&a);
-    a.chunk_size = 2048;   /* one per HPA: thousands of them */
-    if (hpa_codec_hpa_from_json(obj, &a, &spec, e) != HPA_OK) {
+    a.chunk_size = PROBE_CHUNK;
+    p0 = hpa_arena_alloc(&a, 1);
+    if (!p0) {
         hpa_arena_free(&a);
-        return e->code;
+        return hpa_err_set(e, HPA_ENOMEM, NULL, "out of memory");
+    }
+    if ((rc = parse_kept(obj, &a, &spec, &uid, e)) != HPA_OK) {
+        hpa_arena_free(&a);
+        return rc;
+    }
+    p1 = hpa_arena_alloc(&a, 1);
+    if (p1 && p1 > p0 && (size_t)(p1 - p0) < PROBE_CHUNK) {
+        hpa_arena_init(&fit);
+        /* p0's own slot is not part of the spec */
+        fit.chunk_size = (size_t)(p1 - p0) > 16 ? (size_t)(p1 - p0) - 16 : 16;
+        if (parse_kept(obj, &fit, &spec, &uid, e) == HPA_OK) {
+            hpa_arena_free(&a);
+            a = fit;
+        } else {
+            /* the first parse succeeded: keep it, only larger */
+            hpa_arena_free(&fit);
+            hpa_err_clear(e);
+            if ((rc = parse_kept(obj, &a, &spec, &uid, e)) != HPA_OK) {
+                hpa_arena_free(&a);
+                return rc;
+            }
+        }
     }
     hpa_arena_free(&h->arena);
     h->arena = a;
     h->spec = spec;
+    h->spec_digest = spec_digest(obj);
+    h->uid = uid;
     return HPA_OK;
 }
 
@@ -197,8 +364,9 @@ static void apply_update(dmn *d, dhpa *h, const json_t *obj)
     char line[HPA_ERR_MSG_MAX + HPA_ERR_PATH_MAX + 32];
     hpa_err e;
 
+    (void)d;
     hpa_err_clear(&e);
-    if (!same_spec(h->obj, obj)) {
+    if (spec_digest(obj) != h->spec_digest) {
         if (parse_into(h, obj, &e) != HPA_OK) {
             dlog(DLOG_ERROR, h->key, "new version ignored, the previous one stays: %s",
                  hpa_err_format(&e, line, sizeof(line)));
@@ -206,10 +374,19 @@ static void apply_update(dmn *d, dhpa *h, const json_t *obj)
         }
         ctl_hpa_set_spec(&h->ctl, &h->spec);
         dlog(DLOG_INFO, h->key, "spec updated");
+    } else {
+        /* the object's uid is all a same-spec version can change that the
+         * daemon keeps (a deleted and re-created HPA) */
+        const char *uid =
+            json_string_value(json_object_get(json_object_get(obj, "metadata"), "uid"));
+
+        if (uid && (!h->uid || strcmp(h->uid, uid))) {
+            const char *u = hpa_arena_strdup(&h->arena, uid);
+
+            if (u)
+                h->uid = u;
+        }
     }
-    json_decref(h->obj);
-    h->obj = json_incref((json_t *)obj);
-    (void)d;
 }
 
 void dm_upsert(dmn *d, const json_t *obj)
@@ -242,7 +419,6 @@ void dm_upsert(dmn *d, const json_t *obj)
         goto oom;
     h->d = d;
     hpa_arena_init(&h->arena);
-    hpa_arena_init(&h->snap_arena);
     h->key = strdup(key);
     h->ns = strdup(ns);
     h->name = h->ns ? strdup(name) : NULL;
@@ -263,7 +439,6 @@ void dm_upsert(dmn *d, const json_t *obj)
         return;
     }
     h->ctl_ready = true;
-    h->obj = json_incref((json_t *)obj);
     if (!(h->timer = evtimer_new(d->base, on_timer, h)))
         goto oom_h;
     {
@@ -272,7 +447,7 @@ void dm_upsert(dmn *d, const json_t *obj)
         d->buckets[k] = h;
         d->n_hpas++;
     }
-    live_restore_state(d, h);
+    live_restore_state(d, h, obj);
     dlog(DLOG_INFO, key, "added (target %s %s, %d..%d replicas)", h->spec.target.kind,
          h->spec.target.name, (int)h->spec.min_replicas, (int)h->spec.max_replicas);
     if (d->o->once) {
@@ -379,6 +554,10 @@ static void on_synced(void *arg, const ctl_result *res)
     live_persist_state(d, h);
     if (res->decided)
         live_dump_decision(d, h, res);
+    /* nothing of this sync is read any more: the snapshot, the decision's
+     * workspace and the Scale go back to the pool */
+    dm_slot_put(d, h->slot);
+    h->slot = NULL;
     if (d->o->once) {
         d->once_done++;
         if (res->decided && res->err.code == HPA_OK)
@@ -415,11 +594,18 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
     if (d->stopping || !d->leading)
         return;
     h->sync_started = dm_now_mono();
-    if (ctl_hpa_sync(&h->ctl, dm_now_wall(), on_synced, h) != HPA_OK) {
+    if (!h->slot && !(h->slot = dm_slot_get(d))) {
+        dlog(DLOG_WARN, h->key, "out of memory starting a sync; retrying in 1s");
         schedule(d, h, 1000);
         return;
     }
+    /* in_flight first: a cluster may finish the sync before this returns */
     d->in_flight++;
+    if (ctl_hpa_sync_ws(&h->ctl, dm_now_wall(), &h->slot->ws, on_synced, h) != HPA_OK) {
+        d->in_flight--;
+        schedule(d, h, 1000);
+        return;
+    }
 }
 
 /* ---- the API metrics ----------------------------------------------------------- */
@@ -865,6 +1051,12 @@ static void teardown(dmn *d)
         }
     }
     free(d->buckets);
+    while (d->free_slots) {
+        dslot *s = d->free_slots;
+
+        d->free_slots = s->next;
+        slot_free(s);
+    }
     dpol_close(&d->pol);
     if (d->kc)
         kube_client_free(d->kc);

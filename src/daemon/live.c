@@ -53,6 +53,13 @@ static void on_counted(const kube_response *r, void *arg)
 hpa_errcode live_request(dmn *d, const char *method, const char *path, const json_t *body,
                          const char *content_type, kube_response_cb cb, void *arg, hpa_err *e)
 {
+    return live_request_opts(d, method, path, body, content_type, NULL, cb, arg, e);
+}
+
+hpa_errcode live_request_opts(dmn *d, const char *method, const char *path, const json_t *body,
+                              const char *content_type, const kube_req_opts *o,
+                              kube_response_cb cb, void *arg, hpa_err *e)
+{
     req_ctx *rc = calloc(1, sizeof(*rc));
     hpa_errcode code;
 
@@ -62,7 +69,7 @@ hpa_errcode live_request(dmn *d, const char *method, const char *path, const jso
     rc->cb = cb;
     rc->arg = arg;
     snprintf(rc->verb, sizeof(rc->verb), "%s", method);
-    code = kube_request(d->kc, method, path, body, content_type, NULL, on_counted, rc, e);
+    code = kube_request(d->kc, method, path, body, content_type, o, on_counted, rc, e);
     if (code != HPA_OK)
         free(rc);
     else
@@ -100,7 +107,8 @@ struct dfetch {
     int pending;
     bool failed;
     hpa_err err;
-    hpa_arena a;
+    hpa_arena *a;                   /* the sync slot's arena, or `own` */
+    hpa_arena own;                  /* when the HPA is gone */
 };
 
 typedef enum { SUB_PODS, SUB_RS, SUB_PODMETRICS, SUB_CUSTOM, SUB_OBJECT, SUB_EXTERNAL } sub_kind;
@@ -122,7 +130,7 @@ static void fetch_free(dfetch *f)
     json_decref(f->external);
     free(f->selector);
     free(f->scale_path);
-    hpa_arena_free(&f->a);
+    hpa_arena_free(&f->own);
     free(f);
 }
 
@@ -271,9 +279,9 @@ static char *metric_selector(dfetch *f, const hpa_label_selector *ls)
 
     if (!ls)
         return NULL;
-    if (hpa_selector_from_object(ls, &f->a, &sel, NULL, &e) != HPA_OK)
+    if (hpa_selector_from_object(ls, f->a, &sel, NULL, &e) != HPA_OK)
         return NULL;
-    return hpa_selector_string(&sel, &f->a);
+    return hpa_selector_string(&sel, f->a);
 }
 
 static char *pathq(const char *path, const char *k1, const char *v1, const char *k2,
@@ -317,7 +325,7 @@ static void start_metrics(dfetch *f)
             start_sub(f, SUB_CUSTOM, m->metric_name, q);
             break;
         case HPA_METRIC_OBJECT: {
-            char *res = m->described.kind ? plural(&f->a, m->described.kind) : NULL;
+            char *res = m->described.kind ? plural(f->a, m->described.kind) : NULL;
             char *oname = m->described.name ? kube_escape(m->described.name) : NULL;
 
             if (res && oname && esc) {
@@ -453,8 +461,9 @@ static void live_fetch(void *cluster, const hpa_spec *hpa, hpa_time_t now, ctl_f
     f->cb = cb;
     f->arg = arg;
     f->pending = 1;
-    hpa_arena_init(&f->a);
-    f->a.chunk_size = 4096;   /* kept per HPA until its next fetch */
+    hpa_arena_init(&f->own);
+    /* the sync's slot holds the snapshot until the sync has finished */
+    f->a = f->h && f->h->slot ? &f->h->slot->arena : &f->own;
     f->custom = json_object();
     f->objects = json_array();
     f->external = json_object();
@@ -464,9 +473,10 @@ static void live_fetch(void *cluster, const hpa_spec *hpa, hpa_time_t now, ctl_f
         fetch_complete(f);
         return;
     }
-    if (!f->h) {
-        /* the snapshot's memory is kept by the HPA (fetch_complete) */
-        hpa_err_set(&e, HPA_EINVAL, NULL, "the HPA is no longer in the daemon's table");
+    if (!f->h || !f->h->slot) {
+        /* the snapshot's memory is kept by the sync's slot (fetch_complete) */
+        hpa_err_set(&e, HPA_EINVAL, NULL,
+                    f->h ? "no sync slot for the HPA" : "the HPA is no longer in the daemon's table");
         fetch_fail(f, &e, NULL);
         fetch_complete(f);
         return;
@@ -681,7 +691,7 @@ static void fetch_complete(dfetch *f)
         f->cb(f->arg, NULL, &e);
         goto out;
     }
-    if (hpa_codec_snapshot_from_json(root, &f->a, &snap, &st, &opts, &e) != HPA_OK) {
+    if (hpa_codec_snapshot_from_json(root, f->a, &snap, &st, &opts, &e) != HPA_OK) {
         char msg[HPA_ERR_MSG_MAX];
 
         if (snprintf(msg, sizeof(msg), "the API's answers cannot be read: %s%s%s", e.path,
@@ -694,18 +704,14 @@ static void fetch_complete(dfetch *f)
     }
     hpa_state_free(&st);
     dump_snapshot(f, root);
-    if (f->h) {
-        json_decref(f->h->scale);
-        f->h->scale = json_incref(f->scale);
-        free(f->h->scale_path);
-        f->h->scale_path = strdup(f->scale_path);
-        /* the decision made from `snap` is read until the sync ends (the
-         * Scale PUT and the status write answer later): the HPA keeps the
-         * snapshot's memory until its next fetch */
-        hpa_arena_free(&f->h->snap_arena);
-        f->h->snap_arena = f->a;
-        hpa_arena_init(&f->a);
-    }
+    /* the decision made from `snap` is read until the sync ends (the Scale
+     * PUT and the status write answer later): the sync's slot keeps the
+     * snapshot's memory (f->a) and the Scale until then */
+    json_decref(f->h->slot->scale);
+    f->h->slot->scale = json_incref(f->scale);
+    free(f->h->slot->scale_path);
+    f->h->slot->scale_path = f->scale_path;
+    f->scale_path = NULL;
     f->cb(f->arg, &snap, NULL);
 out:
     json_decref(root);
@@ -755,14 +761,14 @@ static void live_set_replicas(void *cluster, const hpa_spec *hpa, int32_t replic
         hpa_err_set(&e, HPA_EINVAL, NULL, "not the leader: the scale is left alone");
         goto fail;
     }
-    if (!h || !h->scale || !h->scale_path) {
+    if (!h || !h->slot || !h->slot->scale || !h->slot->scale_path) {
         hpa_err_set(&e, HPA_EINVAL, NULL, "no Scale was read for this HPA");
         goto fail;
     }
     /* UPSTREAM: the controller updates the Scale it read, so the PUT
      * carries that resourceVersion and a concurrent change is a 409 that
      * the next sync re-reads; nothing is ever overwritten blindly */
-    body = json_deep_copy(h->scale);
+    body = json_deep_copy(h->slot->scale);
     spec = json_object_get(body, "spec");
     meta = json_object_get(body, "metadata");
     if (!body || !json_is_object(meta) || !(w = calloc(1, sizeof(*w)))) {
@@ -781,7 +787,7 @@ static void live_set_replicas(void *cluster, const hpa_spec *hpa, int32_t replic
     w->arg = arg;
     w->replicas = replicas;
     snprintf(w->key, sizeof(w->key), "%s", h->key);
-    if (live_request(d, "PUT", h->scale_path, body, NULL, on_scaled, w, &e) != HPA_OK)
+    if (live_request(d, "PUT", h->slot->scale_path, body, NULL, on_scaled, w, &e) != HPA_OK)
         goto fail;
     json_decref(body);
     return;
@@ -910,9 +916,12 @@ static bool event_is_repeat(dhpa *h, const char *reason, const char *msg, hpa_ti
     char sig[256];
 
     snprintf(sig, sizeof(sig), "%s|%.200s", reason, msg);
-    if (!strcmp(sig, h->last_event) && now - h->last_event_time < 5 * 60 * HPA_MS_PER_S)
+    if (h->last_event && !strcmp(sig, h->last_event) &&
+        now - h->last_event_time < 5 * 60 * HPA_MS_PER_S)
         return true;
-    snprintf(h->last_event, sizeof(h->last_event), "%s", sig);
+    /* out of memory forgets the last event: it is posted again next time */
+    free(h->last_event);
+    h->last_event = strdup(sig);
     h->last_event_time = now;
     return false;
 }
@@ -952,11 +961,8 @@ static void live_record_event(void *cluster, const hpa_spec *hpa, hpa_time_t now
     json_object_set_new(inv, "kind", json_string("HorizontalPodAutoscaler"));
     json_object_set_new(inv, "name", json_string(h->name));
     json_object_set_new(inv, "namespace", json_string(h->ns));
-    {
-        const json_t *uid = json_object_get(json_object_get(h->obj, "metadata"), "uid");
-        if (json_is_string(uid))
-            json_object_set(inv, "uid", (json_t *)uid);
-    }
+    if (h->uid)
+        json_object_set_new(inv, "uid", json_string(h->uid));
     json_object_set_new(ev, "involvedObject", inv);
     json_object_set_new(ev, "type", json_string(type));
     json_object_set_new(ev, "reason", json_string(reason));
@@ -987,7 +993,7 @@ void live_ops(ctl_cluster_ops *ops)
 
 /* ---- state persistence --------------------------------------------------- */
 
-void live_restore_state(dmn *d, dhpa *h)
+void live_restore_state(dmn *d, dhpa *h, const json_t *obj)
 {
     const char *s = NULL;
     hpa_state st;
@@ -996,7 +1002,7 @@ void live_restore_state(dmn *d, dhpa *h)
 
     if (d->store == DSTORE_ANNOTATION) {
         s = json_string_value(json_object_get(
-            json_object_get(json_object_get(h->obj, "metadata"), "annotations"), DSTATE_ANNOTATION));
+            json_object_get(json_object_get(obj, "metadata"), "annotations"), DSTATE_ANNOTATION));
     } else if (d->store == DSTORE_CONFIGMAP && d->cm_data) {
         s = json_string_value(json_object_get(d->cm_data, dstate_key(h->ns, h->name, key, sizeof(key))));
     }

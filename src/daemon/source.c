@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "daemon/daemon_int.h"
 #include "daemon/dlog.h"
@@ -148,36 +151,161 @@ static void on_relist_timer(evutil_socket_t fd, short what, void *arg)
         start_list(d);
 }
 
+static const char *skip_ws(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+/* One JSON value at `*p`; advances past it. NULL if there is none. */
+static json_t *next_value(const char **p, const char *end)
+{
+    json_error_t je;
+    json_t *v = json_loadb(*p, (size_t)(end - *p), JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, &je);
+
+    if (v)
+        *p += je.position;
+    return v;
+}
+
+/* Walk a list answer ({"metadata": {...}, "items": [...], ...}) one item
+ * at a time, calling `fn` with each (borrowed), so that a list of
+ * thousands of HPAs is never one tree in memory: only the raw text and
+ * one item are. `*meta` gets the list's metadata (owned; NULL if none).
+ * False when the text is not such an object. */
+static bool each_list_item(const char *raw, size_t len, void (*fn)(dmn *d, json_t *item), dmn *d,
+                           json_t **meta, size_t *n_items)
+{
+    const char *p = raw, *end = raw + len;
+    bool items = false;
+
+    *meta = NULL;
+    *n_items = 0;
+    p = skip_ws(p, end);
+    if (p == end || *p++ != '{')
+        return false;
+    for (;;) {
+        json_t *k, *v;
+        bool is_items, is_meta;
+
+        p = skip_ws(p, end);
+        if (p < end && *p == '}')
+            return items;
+        if (!(k = next_value(&p, end)) || !json_is_string(k)) {
+            json_decref(k);
+            return false;
+        }
+        is_items = !strcmp(json_string_value(k), "items");
+        is_meta = !strcmp(json_string_value(k), "metadata");
+        json_decref(k);
+        p = skip_ws(p, end);
+        if (p == end || *p++ != ':')
+            return false;
+        p = skip_ws(p, end);
+        if (is_items && p < end && *p == '[') {
+            items = true;
+            p = skip_ws(p + 1, end);
+            while (p < end && *p != ']') {
+                json_t *it = next_value(&p, end);
+
+                if (!it)
+                    return false;
+                fn(d, it);
+                json_decref(it);
+                (*n_items)++;
+                p = skip_ws(p, end);
+                if (p < end && *p == ',')
+                    p = skip_ws(p + 1, end);
+                else if (p == end || *p != ']')
+                    return false;
+            }
+            if (p == end)
+                return false;
+            p++;
+        } else {
+            if (!(v = next_value(&p, end)))
+                return false;
+            if (is_meta) {
+                json_decref(*meta);
+                *meta = v;
+            } else {
+                json_decref(v);
+            }
+        }
+        p = skip_ws(p, end);
+        if (p < end && *p == ',')
+            p++;
+        else if (p == end || *p != '}')
+            return false;
+    }
+}
+
+static void list_item(dmn *d, json_t *it)
+{
+    const json_t *meta = json_object_get(it, "metadata");
+    const char *ns = json_string_value(json_object_get(meta, "namespace"));
+    const char *name = json_string_value(json_object_get(meta, "name"));
+    char key[512];
+    dhpa *h;
+
+    dm_upsert(d, it);
+    snprintf(key, sizeof(key), "%s/%s", ns ? ns : "default", name ? name : "");
+    if ((h = dm_find(d, key)))
+        h->mark = d->mark;
+}
+
+#ifdef __GLIBC__
+static void on_trim(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    (void)arg;
+    malloc_trim(0);
+}
+#endif
+
 static void on_list(const kube_response *r, void *arg)
 {
     dmn *d = arg;
-    json_t *items, *it;
-    size_t i;
+    json_t *meta = NULL, *wrap;
+    size_t n = 0;
 
     if (d->stopping)
         return;
-    if (r->err.code != HPA_OK || !json_is_array(items = json_object_get(r->body, "items"))) {
+    if (r->err.code != HPA_OK) {
         dlog(DLOG_WARN, NULL, "cannot list HorizontalPodAutoscalers: %s; retrying in 2s",
-             r->err.code ? r->err.msg : "no items in the answer");
+             r->err.msg);
         later(d, 2, true);
         return;
     }
     d->mark++;
-    json_array_foreach(items, i, it) {
-        const json_t *meta = json_object_get(it, "metadata");
-        const char *ns = json_string_value(json_object_get(meta, "namespace"));
-        const char *name = json_string_value(json_object_get(meta, "name"));
-        char key[512];
-        dhpa *h;
-
-        dm_upsert(d, it);
-        snprintf(key, sizeof(key), "%s/%s", ns ? ns : "default", name ? name : "");
-        if ((h = dm_find(d, key)))
-            h->mark = d->mark;
+    if (!each_list_item(r->raw, r->raw_len, list_item, d, &meta, &n)) {
+        json_decref(meta);
+        /* the HPAs seen so far are updated; none is swept */
+        dlog(DLOG_WARN, NULL, "cannot list HorizontalPodAutoscalers: %s; retrying in 2s",
+             "the answer is not a list with items");
+        later(d, 2, true);
+        return;
     }
     sweep(d);
-    set_rv(d, r->body);
-    dlog(DLOG_INFO, NULL, "listed %zu HorizontalPodAutoscaler(s)", json_array_size(items));
+    if ((wrap = json_object()) && meta) {
+        json_object_set(wrap, "metadata", meta);
+        set_rv(d, wrap);
+    }
+    json_decref(wrap);
+    json_decref(meta);
+    dlog(DLOG_INFO, NULL, "listed %zu HorizontalPodAutoscaler(s)", n);
+#ifdef __GLIBC__
+    {
+        /* the raw answer (megabytes for thousands of HPAs) is freed once
+         * this returns: then give the free pages back to the system */
+        struct timeval tv = {0, 0};
+
+        if (event_base_once(d->base, -1, EV_TIMEOUT, on_trim, NULL, &tv) != 0)
+            malloc_trim(0);
+    }
+#endif
     dm_source_ready(d);
     if (!d->o->once)
         start_watch(d);
@@ -188,12 +316,15 @@ static void start_list(dmn *d)
     char *path = hpas_path(d), *q;
     const char *kv[] = {"labelSelector", d->o->selector && d->o->selector[0] ? d->o->selector : NULL,
                         NULL};
+    kube_req_opts raw;
     hpa_err e;
 
+    memset(&raw, 0, sizeof(raw));
+    raw.raw_body = true;   /* read one item at a time (each_list_item) */
     if (!path)
         return;
     q = kube_path_query(path, kv);
-    if (!q || live_request(d, "GET", q, NULL, NULL, on_list, d, &e) != HPA_OK) {
+    if (!q || live_request_opts(d, "GET", q, NULL, NULL, &raw, on_list, d, &e) != HPA_OK) {
         dlog(DLOG_WARN, NULL, "cannot list HorizontalPodAutoscalers: %s", q ? e.msg : "out of memory");
         later(d, 2, true);
     }

@@ -49,6 +49,7 @@ struct kube_req {
     int attempt;                  /* attempts started */
     int retries;                  /* backoff retries made */
     bool idempotent, auth_retried;
+    bool raw_body;                /* a 2xx answer is not parsed */
     kube_response_cb cb;
     void *arg;
     /* watch */
@@ -80,6 +81,8 @@ typedef struct kube_defer {
     void *ctx;
 } kube_defer;
 
+#define KUBE_EASY_POOL 64
+
 struct kube_client {
     struct event_base *base;
     const kube_config *cfg;
@@ -93,6 +96,10 @@ struct kube_client {
     kube_req *all;
     kube_req *qhead, *qtail;
     size_t nqueued, nrunning;
+    /* finished easy handles, reset and kept for the next attempts: setting
+     * one up anew costs a few large allocations per request */
+    CURL *easy_pool[KUBE_EASY_POOL];
+    size_t n_easy_pool;
     kube_defer *defers, *defers_tail;
     double tokens;
     int64_t tokens_at;
@@ -289,8 +296,17 @@ static int curl_timer_cb(CURLM *multi, long timeout_ms, void *userp)
 static void attempt_cleanup(kube_req *r)
 {
     if (r->easy) {
-        curl_multi_remove_handle(r->c->multi, r->easy);
-        curl_easy_cleanup(r->easy);
+        kube_client *c = r->c;
+
+        curl_multi_remove_handle(c->multi, r->easy);
+        if (c->n_easy_pool < KUBE_EASY_POOL) {
+            /* drops every option (the Authorization header's list is
+             * wiped below); keeps only curl's caches */
+            curl_easy_reset(r->easy);
+            c->easy_pool[c->n_easy_pool++] = r->easy;
+        } else {
+            curl_easy_cleanup(r->easy);
+        }
         r->easy = NULL;
         r->c->nrunning--;
     }
@@ -456,7 +472,8 @@ static void deliver(kube_req *r, CURLcode res, long status, bool json_ct,
     resp.attempts = r->attempt;
     resp.raw = hpa_strbuf_cstr(&r->resp);
     resp.raw_len = r->resp.len;
-    if (r->resp.len > 0 && (json_ct || resp.raw[0] == '{' || resp.raw[0] == '['))
+    if (r->resp.len > 0 && (json_ct || resp.raw[0] == '{' || resp.raw[0] == '[') &&
+        !(r->raw_body && res == CURLE_OK && status >= 200 && status <= 299))
         body = json_loadb(r->resp.s, r->resp.len, 0, NULL);
     resp.body = body;
     if (pre && pre->code != HPA_OK) {
@@ -468,7 +485,7 @@ static void deliver(kube_req *r, CURLcode res, long status, bool json_ct,
                     r->method, r->path, KUBE_MAX_BODY >> 20);
     } else if (status < 200 || status > 299) {
         http_error(r, status, body, &resp.err);
-    } else if (r->resp.len > 0 && json_ct && !body) {
+    } else if (r->resp.len > 0 && json_ct && !body && !r->raw_body) {
         hpa_err_set(&resp.err, HPA_ESYNTAX, NULL,
                     "%s %s: the response body is not valid JSON", r->method,
                     r->path);
@@ -766,7 +783,7 @@ static hpa_errcode setup_easy(kube_req *r, hpa_err *e)
 
     if ((rc = kube_creds_get(c->creds, wall_ms(), mono_ms(), &a, e)))
         return rc;
-    h = curl_easy_init();
+    h = c->n_easy_pool ? c->easy_pool[--c->n_easy_pool] : curl_easy_init();
     url = malloc(strlen(c->url_base) + strlen(r->path) + 1);
     if (!h || !url) {
         if (h)
@@ -1160,6 +1177,8 @@ void kube_client_free(kube_client *c)
             d->free_fn(d->ctx);
         free(d);
     }
+    while (c->n_easy_pool)
+        curl_easy_cleanup(c->easy_pool[--c->n_easy_pool]);
     if (c->multi)
         curl_multi_cleanup(c->multi);
     if (c->curl_timer)
@@ -1240,6 +1259,7 @@ static kube_req *req_new(kube_client *c, const char *method, const char *path,
         r->timeout_ms = o->timeout_ms;
     if (o && o->set_retries)
         r->max_retries = o->max_retries < 0 ? 0 : o->max_retries;
+    r->raw_body = o && o->raw_body;
     r->retry_after_ms = -1;
     r->next = c->all;
     if (c->all)
@@ -1315,7 +1335,7 @@ kube_watch *kube_watch_start(kube_client *c, const char *path,
                              kube_watch_done_cb done, void *arg, hpa_err *e)
 {
     kube_req *r;
-    kube_req_opts wo = {0, 0, true};
+    kube_req_opts wo = {0, 0, true, false};
 
     hpa_err_clear(e);
     wo.timeout_ms = o && o->timeout_ms > 0 ? o->timeout_ms : -1;

@@ -107,6 +107,10 @@ typedef struct kube_req_opts {
     long timeout_ms;          /* 0: the client's default; < 0: none */
     int max_retries;          /* used only when set_retries is true */
     bool set_retries;
+    bool raw_body;            /* a 2xx answer is not parsed: body is NULL,
+                                 the caller reads raw/raw_len (e.g. a large
+                                 list read one item at a time); error
+                                 answers are parsed as usual */
 } kube_req_opts;
 
 typedef struct kube_response {

@@ -6,6 +6,7 @@
 #   make bench      run the benchmarks
 #   make demo       replay a bundled real trace and write a report
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make fuzz       libFuzzer on every parser (clang), FUZZ_SECONDS each
 #
 # Missing Debian -dev packages are installed by scripts/deps.sh (target deps).
 # SANITIZER=address,undefined builds everything into build-san/ instead.
@@ -57,7 +58,7 @@ LIBHPA    := $(BUILD)/libhpa.a
 LIBAPP    := $(BUILD)/libhpa-app.a
 BIN       := $(BUILD)/hpa-engine
 
-.PHONY: all deps check unit cases integration bench demo install clean lint valgrind san-unit
+.PHONY: all deps check unit cases integration bench demo install clean lint valgrind san-unit fuzz
 .DELETE_ON_ERROR:
 
 all: deps-stamp $(LIBHPA) $(BIN) hpa-engine
@@ -137,6 +138,13 @@ bench: all $(BENCH_BIN)
 demo: all
 	@./scripts/demo.sh $(BIN)
 
+# Fuzz every parser with clang + libFuzzer, FUZZ_SECONDS each (default 30);
+# FUZZ_TARGETS="quantity hpa" limits the run. `make check` only replays the
+# committed corpus (tests/integration/test_fuzz_replay.sh).
+FUZZ_SECONDS ?= 30
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh $(FUZZ_TARGETS)
+
 lint:
 	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 -Iinclude src sim
 
@@ -151,6 +159,6 @@ install: all
 	[ ! -f docs/hpa-engine.1 ] || install -m 0644 docs/hpa-engine.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
-	rm -rf build build-san hpa-engine deps-stamp
+	rm -rf build build-san build-fuzz hpa-engine deps-stamp
 
 -include $(shell find build build-san -name '*.d' 2>/dev/null)

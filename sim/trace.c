@@ -12,6 +12,10 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+/* The most grid cells a resampled trace may have: 10 million cells is
+ * 115 days at one second, 80 MB of doubles. */
+#define SIM_TRACE_MAX_CELLS 10000000
+
 /* Default epoch for traces given in seconds: 2000-01-01T00:00:00Z. Any
  * fixed value works; a fixed one keeps the outputs reproducible. */
 #define SIM_DEFAULT_EPOCH 946684800000LL
@@ -62,8 +66,10 @@ static char *field_copy(const char *s, const char *end, char *buf, size_t len)
     while (end > s && isspace((unsigned char)end[-1]))
         end--;
     n = (size_t)(end - s);
-    if (n >= len)
-        n = len - 1;
+    /* Cutting a long field would read a different number (and a NUL byte
+     * would end it early): both are errors for the caller. */
+    if (n >= len || memchr(s, '\0', n))
+        return NULL;
     memcpy(buf, s, n);
     buf[n] = '\0';
     /* a quoted CSV field */
@@ -143,10 +149,14 @@ hpa_errcode sim_trace_parse(const char *buf, size_t len, const char *name,
                           "expected two comma-separated columns (time,value)%s", "");
             goto out;
         }
-        field_copy(p, comma, f1, sizeof(f1));
         {
             const char *c2 = memchr(comma + 1, ',', (size_t)(eol - comma - 1));
-            field_copy(comma + 1, c2 ? c2 : eol, f2, sizeof(f2));
+            if (!field_copy(p, comma, f1, sizeof(f1)) ||
+                !field_copy(comma + 1, c2 ? c2 : eol, f2, sizeof(f2))) {
+                rc = line_err(e, name, line, HPA_ESYNTAX,
+                              "a field is longer than 127 bytes or holds a NUL byte%s", "");
+                goto out;
+            }
         }
         p = eol + 1;
         if (!header) {
@@ -299,6 +309,7 @@ hpa_errcode sim_trace_resample(const sim_trace_raw *raw, const sim_trace_opts *o
     gsl_interp *lin = NULL;
     gsl_interp_accel *acc = NULL;
     size_t i, n, idx = 0;
+    double cells;
     hpa_errcode rc = HPA_OK;
 
     memset(out, 0, sizeof(*out));
@@ -315,7 +326,17 @@ hpa_errcode sim_trace_resample(const sim_trace_raw *raw, const sim_trace_opts *o
         hpa_err_set(e, HPA_EINVAL, "step", "resampling step must be positive");
         return HPA_EINVAL;
     }
-    n = (size_t)floor((to - from) / step + 1e-9);
+    cells = floor((to - from) / step + 1e-9);
+    /* A tiny step over a long span (or a span of 1e300 s) must be an error,
+     * not a huge allocation or an out-of-range conversion. */
+    if (!(cells <= SIM_TRACE_MAX_CELLS)) {
+        hpa_err_set(e, HPA_ERANGE, "step",
+                    "resampling %s at %g s steps over %g s gives more than %d cells; "
+                    "use a larger step or a shorter cut", name, step, to - from,
+                    SIM_TRACE_MAX_CELLS);
+        return HPA_ERANGE;
+    }
+    n = (size_t)cells;
     if (n == 0) {
         hpa_err_set(e, HPA_ERANGE, "to", "cut of %s is shorter than one step (%g s)", name, step);
         return HPA_ERANGE;

@@ -617,7 +617,9 @@ static hpa_errcode finish_document(builder *b, hpa_docset *set)
 
     if (!b->root || json_is_null(b->root))
         goto out;
-    qsort(b->map->items, b->map->n, sizeof(*b->map->items), srcpos_cmp);
+    /* A scalar document has no positions: qsort(NULL, 0) is undefined. */
+    if (b->map->n > 1)
+        qsort(b->map->items, b->map->n, sizeof(*b->map->items), srcpos_cmp);
     if (is_list(b->root)) {
         const json_t *items = json_object_get(b->root, "items");
         size_t i;

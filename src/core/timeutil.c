@@ -145,6 +145,12 @@ hpa_errcode hpa_time_parse(const char *s, hpa_time_t *t, hpa_err *e)
     days = days_from_civil(year, mon, day);
     *t = days * MS_PER_DAY + ((int64_t)hh * 3600 + mm * 60 + ss) * 1000 + ms -
          (int64_t)off * 60000;
+    /* UPSTREAM: metav1.Time marshals only years 0000-9999 (in UTC); an
+     * offset can push an edge date outside, where it could not be written
+     * back ("0000-01-01T00:00:00+01:00" is in year -1). */
+    if (*t < days_from_civil(0, 1, 1) * MS_PER_DAY ||
+        *t >= days_from_civil(10000, 1, 1) * MS_PER_DAY)
+        return time_bad(e, s, "year outside of range [0,9999] in UTC");
     return HPA_OK;
 }
 

@@ -66,36 +66,24 @@ static char *snapshot_a(void)
 static long recommend_once(const char *text, size_t len)
 {
     hpa_docset set = {0};
-    hpa_arena arena = HPA_ARENA_INIT;
-    hpa_workspace ws;
-    hpa_snapshot snap;
-    hpa_state state;
-    hpa_options opts;
-    hpa_decision d;
+    hpa_codec_rec r;
     hpa_err e;
     json_t *doc = NULL;
     char *out = NULL;
     long n = -1;
 
-    hpa_state_init(&state);
-    hpa_workspace_init(&ws);
+    hpa_codec_rec_init(&r);
     if (hpa_docset_load_buffer(text, len, "bench", &set, &e) != HPA_OK || set.n != 1)
         goto out;
-    if (hpa_codec_snapshot_from_json(set.docs[0].root, &arena, &snap, &state, &opts, &e) != HPA_OK)
+    if (hpa_codec_recommend(&r, set.docs[0].root, NULL, &doc, &e) != HPA_OK)
         goto out;
-    if (hpa_decide(&snap, &opts, &state, &ws, NULL, &d, &e) != HPA_OK)
-        goto out;
-    hpa_state_compact(&state, snap.hpa, &opts, snap.now);
-    doc = hpa_codec_decision_to_json(&d, &state);
-    out = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
+    out = json_dumps(doc, JSON_INDENT(2));
     if (out)
         n = (long)strlen(out);
 out:
     free(out);
     json_decref(doc);
-    hpa_workspace_free(&ws);
-    hpa_state_free(&state);
-    hpa_arena_free(&arena);
+    hpa_codec_rec_free(&r);
     hpa_docset_free(&set);
     return n;
 }

@@ -134,17 +134,17 @@ static void print_explanation(FILE *out, const hpa_strbuf *sb, const hpa_snapsho
         fputc('\n', out);
 }
 
-static int emit(const rec_args *ra, const hpa_snapshot *snap, const hpa_decision *d,
-                const hpa_state *state, const hpa_strbuf *sb)
+/* Print the account and/or `doc` (the decision JSON when the options
+ * want it; NULL then means memory ran out making it). */
+static int emit(const rec_args *ra, const hpa_snapshot *snap, const json_t *doc,
+                const hpa_strbuf *sb)
 {
-    json_t *doc = NULL;
     char *text = NULL;
     int rc = HPA_EXIT_FAIL;
 
     if (sb->oom)
         goto out;
     if (!ra->explain || ra->json) {
-        doc = hpa_codec_decision_to_json(d, state);
         if (!doc)
             goto out;
         text = json_dumps(doc, ra->compact ? JSON_COMPACT : JSON_INDENT(2));
@@ -162,7 +162,6 @@ out:
     if (rc != HPA_EXIT_OK)
         fprintf(stderr, PROG ": out of memory\n");
     free(text);
-    json_decref(doc);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, PROG ": cannot write the decision to stdout\n");
         rc = HPA_EXIT_FAIL;
@@ -174,12 +173,8 @@ int cmd_recommend(int argc, char **argv)
 {
     rec_args ra;
     hpa_docset set = {0};
-    hpa_arena arena = HPA_ARENA_INIT;
-    hpa_workspace ws;
-    hpa_snapshot snap;
-    hpa_state state;
-    hpa_options opts;
-    hpa_decision d;
+    hpa_codec_rec r;
+    json_t *doc = NULL;
     hpa_strbuf sb = HPA_STRBUF_INIT;
     hpa_err e;
     hpa_errcode code;
@@ -189,39 +184,31 @@ int cmd_recommend(int argc, char **argv)
     if (rc != HPA_EXIT_OK)
         return rc < 0 ? HPA_EXIT_OK : rc;
     hpa_err_clear(&e);
-    hpa_state_init(&state);
-    hpa_workspace_init(&ws);
-    memset(&d, 0, sizeof(d));
+    hpa_codec_rec_init(&r);
 
     rc = load(ra.file, &set, &e);
     if (rc != HPA_EXIT_OK)
         goto out;
-    if (hpa_codec_snapshot_from_json(set.docs[0].root, &arena, &snap, &state,
-                                     &opts, &e) != HPA_OK) {
+    code = hpa_codec_recommend(&r, set.docs[0].root, ra.explain ? &sb : NULL,
+                               !ra.explain || ra.json ? &doc : NULL, &e);
+    if (code == HPA_OK || r.failed == HPA_CODEC_REC_OUTPUT) {
+        rc = emit(&ra, &r.snap, doc, &sb);
+    } else if (r.failed == HPA_CODEC_REC_SNAPSHOT) {
         if (e.code != HPA_ENOMEM)
             hpa_doc_locate(&set, 0, NULL, &e);
         if (!e.file[0])
             snprintf(e.file, sizeof(e.file), "%s", set.file ? set.file : ra.file);
         rc = fail(&e);
-        goto out;
-    }
-    code = hpa_decide(&snap, &opts, &state, &ws, ra.explain ? &sb : NULL, &d, &e);
-    if (code != HPA_OK) {
+    } else {
         /* EINVAL: a snapshot the decision cannot read is bad input;
          * anything else (out of memory) is ours. */
         fail(&e);
         rc = code == HPA_EINVAL ? HPA_EXIT_USAGE : HPA_EXIT_FAIL;
-        goto out;
     }
-    /* UPSTREAM: the controller keeps outdated entries only to reuse their
-     * slots; what we print is what the next decision needs. */
-    hpa_state_compact(&state, snap.hpa, &opts, snap.now);
-    rc = emit(&ra, &snap, &d, &state, &sb);
 out:
+    json_decref(doc);
     hpa_strbuf_free(&sb);
-    hpa_workspace_free(&ws);
-    hpa_state_free(&state);
-    hpa_arena_free(&arena);
+    hpa_codec_rec_free(&r);
     hpa_docset_free(&set);
     return rc;
 }

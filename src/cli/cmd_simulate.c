@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "hpa/arena.h"
 #include "hpa/error.h"
+#include "cliopts.h"
 #include "fleet.h"
 #include "report.h"
 #include "run.h"
@@ -42,39 +43,6 @@ static void usage(FILE *out)
             "  --report FILE       write a self-contained HTML report with plots\n"
             "  --threads N         worker threads for fleets (default: all CPUs)\n"
             "  --quiet             do not print the summary table\n");
-}
-
-/* Seconds, or a Go duration ("36h"). Days are allowed as "Nd". */
-static int parse_seconds(const char *s, double *out)
-{
-    char *end;
-    hpa_duration_t d;
-    hpa_err e;
-    size_t n = strlen(s);
-
-    errno = 0;
-    *out = strtod(s, &end);
-    if (n && !*end && errno == 0 && *out >= 0)
-        return 0;
-    if (n > 1 && s[n - 1] == 'd') {
-        *out = strtod(s, &end) * 86400;
-        if (end == s + n - 1 && *out >= 0)
-            return 0;
-    }
-    if (hpa_duration_parse(s, &d, &e) == HPA_OK && d >= 0) {
-        *out = (double)d / 1000.0;
-        return 0;
-    }
-    return -1;
-}
-
-static int parse_double(const char *s, double *out)
-{
-    char *end;
-
-    errno = 0;
-    *out = strtod(s, &end);
-    return (!*s || *end || errno || !(*out >= 0)) ? -1 : 0;
 }
 
 /* The run's name: the policy file's base name without extension. */
@@ -152,11 +120,12 @@ int cmd_simulate(int argc, char **argv)
     const char *policies[MAX_POLICIES];
     size_t n_pol = 0, i, n_jobs = 0;
     const char *trace = NULL, *scenario = NULL, *json = NULL, *csv = NULL, *report = NULL;
-    const char *resample = NULL, *kind = NULL, *unit = NULL;
-    double load_scale = 0, peak = 0, from = -1, to = -1, step = 0;
+    const char *resample = NULL;
+    sim_trace_flags tf;
+    const char *want;
     bool has_seed = false, quiet = false;
     unsigned long long seed = 1;
-    int threads = 0, opt, ret = HPA_EXIT_FAIL;
+    int threads = 0, opt, li = 0, ret = HPA_EXIT_FAIL;
     sim_scenario sc;
     hpa_err e;
     hpa_arena arenas[MAX_POLICIES];
@@ -176,9 +145,10 @@ int cmd_simulate(int argc, char **argv)
     memset(&sc, 0, sizeof(sc));
     memset(&tc, 0, sizeof(tc));
     memset(labels, 0, sizeof(labels));
+    sim_trace_flags_init(&tf);
     hpa_err_clear(&e);
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "h", longopts, &li)) != -1) {
         const char *a = optarg;
         switch (opt) {
         case O_POLICY:
@@ -194,8 +164,7 @@ int cmd_simulate(int argc, char **argv)
         case O_CSV: csv = a; break;
         case O_REPORT: report = a; break;
         case O_RESAMPLE: resample = a; break;
-        case O_KIND: kind = a; break;
-        case O_UNIT: unit = a; break;
+        case O_KIND: tf.kind = a; break;   /* checked after all the options */
         case O_QUIET: quiet = true; break;
         case O_SEED: {
             char *end;
@@ -208,20 +177,15 @@ int cmd_simulate(int argc, char **argv)
             has_seed = true;
             break;
         }
+        case O_UNIT:
         case O_SCALE:
         case O_PEAK:
-            if (parse_double(a, opt == O_SCALE ? &load_scale : &peak) || (opt == O_SCALE ? load_scale : peak) <= 0) {
-                fprintf(stderr, "hpa-engine simulate: --%s: expected a positive number, got \"%s\"\n",
-                        opt == O_SCALE ? "load-scale" : "peak", a);
-                return HPA_EXIT_USAGE;
-            }
-            break;
         case O_FROM:
         case O_TO:
         case O_STEP:
-            if (parse_seconds(a, opt == O_FROM ? &from : opt == O_TO ? &to : &step)) {
-                fprintf(stderr, "hpa-engine simulate: --%s: expected seconds or a duration, got \"%s\"\n",
-                        opt == O_FROM ? "from" : opt == O_TO ? "to" : "step", a);
+            if ((want = sim_trace_flags_set(&tf, longopts[li].name, a)) != NULL) {
+                fprintf(stderr, "hpa-engine simulate: --%s: expected %s, got \"%s\"\n",
+                        longopts[li].name, want, a);
                 return HPA_EXIT_USAGE;
             }
             break;
@@ -249,8 +213,8 @@ int cmd_simulate(int argc, char **argv)
         fprintf(stderr, "hpa-engine simulate: --resample: expected step or linear, got \"%s\"\n", resample);
         return HPA_EXIT_USAGE;
     }
-    if (kind && strcmp(kind, "requests") && strcmp(kind, "cpu")) {
-        fprintf(stderr, "hpa-engine simulate: --kind: expected requests or cpu, got \"%s\"\n", kind);
+    if (tf.kind && !sim_trace_kind_valid(tf.kind)) {
+        fprintf(stderr, "hpa-engine simulate: --kind: expected requests or cpu, got \"%s\"\n", tf.kind);
         return HPA_EXIT_USAGE;
     }
     if (!scenario && (!trace || n_pol == 0)) {
@@ -274,22 +238,7 @@ int cmd_simulate(int argc, char **argv)
             free(w->trace.file);
             w->trace.file = strdup(trace);
         }
-        if (kind) {
-            w->trace.kind = strcmp(kind, "cpu") ? SIM_TRACE_REQUESTS : SIM_TRACE_CPU;
-            snprintf(w->trace.unit, sizeof(w->trace.unit), "%s", w->trace.kind == SIM_TRACE_CPU ? "percent" : "perMinute");
-        }
-        if (unit)
-            snprintf(w->trace.unit, sizeof(w->trace.unit), "%s", unit);
-        if (load_scale > 0)
-            w->trace.opts.load_scale = load_scale;
-        if (peak > 0)
-            w->trace.opts.peak = peak;
-        if (from >= 0)
-            w->trace.opts.from_s = from;
-        if (to >= 0)
-            w->trace.opts.to_s = to;
-        if (step > 0)
-            w->trace.opts.step_s = step;
+        sim_trace_flags_apply(&tf, w);
         if (resample)
             w->trace.opts.resample = strcmp(resample, "linear") ? SIM_RESAMPLE_STEP : SIM_RESAMPLE_LINEAR;
         if (n_pol == 1) {

@@ -17,6 +17,7 @@
 
 #include "cli/cli.h"
 #include "codec/codec.h"
+#include "cliopts.h"
 #include "hpa/timeutil.h"
 #include "scenario.h"
 #include "tune/output.h"
@@ -37,8 +38,7 @@ typedef struct tune_opts {
     bool has_seed;
     double split;
     bool has_split;
-    const char *kind, *unit;
-    double load_scale, peak, from, to, step;
+    sim_trace_flags tr;
 } tune_opts;
 
 /* Where the output goes; not part of the result. */
@@ -92,38 +92,6 @@ static void print_err(const char *what, const hpa_err *e)
     fprintf(stderr, "hpa-engine %s: %s\n", what, hpa_err_format(&c, buf, sizeof(buf)));
 }
 
-static int parse_seconds(const char *s, double *out)
-{
-    char *end;
-    hpa_duration_t d;
-    hpa_err e;
-    size_t n = strlen(s);
-
-    errno = 0;
-    *out = strtod(s, &end);
-    if (n && !*end && errno == 0 && *out >= 0)
-        return 0;
-    if (n > 1 && s[n - 1] == 'd') {
-        *out = strtod(s, &end) * 86400;
-        if (end == s + n - 1 && *out >= 0)
-            return 0;
-    }
-    if (hpa_duration_parse(s, &d, &e) == HPA_OK && d >= 0) {
-        *out = (double)d / 1000.0;
-        return 0;
-    }
-    return -1;
-}
-
-static int parse_pos(const char *s, double *out)
-{
-    char *end;
-
-    errno = 0;
-    *out = strtod(s, &end);
-    return (!*s || *end || errno || !(*out > 0)) ? -1 : 0;
-}
-
 static int parse_count(const char *s, unsigned long long *out)
 {
     char *end;
@@ -164,13 +132,13 @@ static json_t *opts_json(const tune_opts *o)
     json_object_set_new(j, "hasSeed", json_boolean(o->has_seed));
     json_object_set_new(j, "validateSplit", json_real(o->split));
     json_object_set_new(j, "hasSplit", json_boolean(o->has_split));
-    json_object_set_new(j, "kind", o->kind ? json_string(o->kind) : json_null());
-    json_object_set_new(j, "unit", o->unit ? json_string(o->unit) : json_null());
-    json_object_set_new(j, "loadScale", json_real(o->load_scale));
-    json_object_set_new(j, "peak", json_real(o->peak));
-    json_object_set_new(j, "from", json_real(o->from));
-    json_object_set_new(j, "to", json_real(o->to));
-    json_object_set_new(j, "step", json_real(o->step));
+    json_object_set_new(j, "kind", o->tr.kind ? json_string(o->tr.kind) : json_null());
+    json_object_set_new(j, "unit", o->tr.unit ? json_string(o->tr.unit) : json_null());
+    json_object_set_new(j, "loadScale", json_real(o->tr.load_scale));
+    json_object_set_new(j, "peak", json_real(o->tr.peak));
+    json_object_set_new(j, "from", json_real(o->tr.from));
+    json_object_set_new(j, "to", json_real(o->tr.to));
+    json_object_set_new(j, "step", json_real(o->tr.step));
     return j;
 }
 
@@ -208,8 +176,8 @@ static int opts_from_json(const json_t *j, tune_opts *o)
     STR("defaultPolicy", o->deflt)
     STR("minimize", o->minimize)
     STR("space", o->space)
-    STR("kind", o->kind)
-    STR("unit", o->unit)
+    STR("kind", o->tr.kind)
+    STR("unit", o->tr.unit)
     ARR("traces", o->trace, o->n_trace, MAX_TRACES)
     ARR("validateTraces", o->vtrace, o->n_vtrace, MAX_TRACES)
     ARR("constraints", o->cons, o->n_cons, TUNE_MAX_CONSTRAINTS)
@@ -222,11 +190,11 @@ static int opts_from_json(const json_t *j, tune_opts *o)
     o->has_seed = json_is_true(json_object_get(j, "hasSeed"));
     o->has_split = json_is_true(json_object_get(j, "hasSplit"));
     NUM("validateSplit", o->split)
-    NUM("loadScale", o->load_scale)
-    NUM("peak", o->peak)
-    NUM("from", o->from)
-    NUM("to", o->to)
-    NUM("step", o->step)
+    NUM("loadScale", o->tr.load_scale)
+    NUM("peak", o->tr.peak)
+    NUM("from", o->tr.from)
+    NUM("to", o->tr.to)
+    NUM("step", o->tr.step)
 #undef STR
 #undef ARR
 #undef NUM
@@ -247,20 +215,20 @@ static void canonical_command(const tune_opts *o, const char *policy, hpa_strbuf
         hpa_strbuf_printf(b, " --trace %s", o->trace[i]);
     for (i = 0; i < o->n_vtrace; i++)
         hpa_strbuf_printf(b, " --validate-trace %s", o->vtrace[i]);
-    if (o->kind)
-        hpa_strbuf_printf(b, " --kind %s", o->kind);
-    if (o->unit)
-        hpa_strbuf_printf(b, " --unit %s", o->unit);
-    if (o->load_scale > 0)
-        hpa_strbuf_printf(b, " --load-scale %g", o->load_scale);
-    if (o->peak > 0)
-        hpa_strbuf_printf(b, " --peak %g", o->peak);
-    if (o->from >= 0)
-        hpa_strbuf_printf(b, " --from %g", o->from);
-    if (o->to >= 0)
-        hpa_strbuf_printf(b, " --to %g", o->to);
-    if (o->step > 0)
-        hpa_strbuf_printf(b, " --step %g", o->step);
+    if (o->tr.kind)
+        hpa_strbuf_printf(b, " --kind %s", o->tr.kind);
+    if (o->tr.unit)
+        hpa_strbuf_printf(b, " --unit %s", o->tr.unit);
+    if (o->tr.load_scale > 0)
+        hpa_strbuf_printf(b, " --load-scale %g", o->tr.load_scale);
+    if (o->tr.peak > 0)
+        hpa_strbuf_printf(b, " --peak %g", o->tr.peak);
+    if (o->tr.from >= 0)
+        hpa_strbuf_printf(b, " --from %g", o->tr.from);
+    if (o->tr.to >= 0)
+        hpa_strbuf_printf(b, " --to %g", o->tr.to);
+    if (o->tr.step > 0)
+        hpa_strbuf_printf(b, " --step %g", o->tr.step);
     hpa_strbuf_printf(b, " --minimize '%s'", o->minimize);
     for (i = 0; i < o->n_cons; i++)
         hpa_strbuf_printf(b, " --constraint '%s'", o->cons[i]);
@@ -296,26 +264,6 @@ static void loaded_free(loaded *l)
     sim_scenario_free(&l->sc);
     hpa_arena_free(&l->arena);
     free(l->policy);
-}
-
-static void trace_overrides(const tune_opts *o, sim_workload *w)
-{
-    if (o->kind) {
-        w->trace.kind = strcmp(o->kind, "cpu") ? SIM_TRACE_REQUESTS : SIM_TRACE_CPU;
-        snprintf(w->trace.unit, sizeof(w->trace.unit), "%s", w->trace.kind == SIM_TRACE_CPU ? "percent" : "perMinute");
-    }
-    if (o->unit)
-        snprintf(w->trace.unit, sizeof(w->trace.unit), "%s", o->unit);
-    if (o->load_scale > 0)
-        w->trace.opts.load_scale = o->load_scale;
-    if (o->peak > 0)
-        w->trace.opts.peak = o->peak;
-    if (o->from >= 0)
-        w->trace.opts.from_s = o->from;
-    if (o->to >= 0)
-        w->trace.opts.to_s = o->to;
-    if (o->step > 0)
-        w->trace.opts.step_s = o->step;
 }
 
 static hpa_errcode load_trace(sim_workload *w, const char *path, sim_series *out, hpa_err *e)
@@ -358,7 +306,7 @@ static int load_problem(const tune_opts *o, loaded *l, tune_problem *p, hpa_err 
         return HPA_EXIT_USAGE;
     }
     w = &l->sc.w[0];
-    trace_overrides(o, w);
+    sim_trace_flags_apply(&o->tr, w);
     l->policy = strdup(o->policy ? o->policy : w->policy ? w->policy : "");
     if (!l->policy || !l->policy[0]) {
         hpa_err_set(e, HPA_EMISSING, "--policy", "no policy given (use --policy)");
@@ -682,12 +630,13 @@ static const struct option longopts[] = {
 /* Parse argv into o and w. Returns -1 to go on, else an exit code. */
 static int parse_args(int argc, char **argv, tune_opts *o, tune_outs *w, bool merge)
 {
-    int opt;
+    int opt, li = 0;
     unsigned long long v;
+    const char *want;
 
     optind = 1;
     opterr = 1;
-    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "h", longopts, &li)) != -1) {
         const char *a = optarg;
         if (merge && opt != O_OUT && opt != O_REPORT && opt != O_JSON && opt != O_CSV && opt != O_THREADS &&
             opt != O_QUIET && opt != O_HELP && opt != 'h')
@@ -713,12 +662,6 @@ static int parse_args(int argc, char **argv, tune_opts *o, tune_outs *w, bool me
             break;
         case O_SPACE: o->space = a; break;
         case O_DEFAULT: o->deflt = a; break;
-        case O_KIND:
-            if (strcmp(a, "requests") && strcmp(a, "cpu"))
-                BAD("--kind: expected requests or cpu, got \"%s\"", a);
-            o->kind = a;
-            break;
-        case O_UNIT: o->unit = a; break;
         case O_BUDGET:
             if (parse_count(a, &v) || v < 1 || v > 1000000)
                 BAD("--budget: expected a whole number from 1 to 1000000, got \"%s\"", a);
@@ -731,7 +674,7 @@ static int parse_args(int argc, char **argv, tune_opts *o, tune_outs *w, bool me
             o->has_seed = true;
             break;
         case O_SPLIT:
-            if (parse_pos(a, &o->split) || o->split > 1)
+            if (sim_parse_positive(a, &o->split) || o->split > 1)
                 BAD("--validate-split: expected a fraction in (0, 1], got \"%s\"", a);
             o->has_split = true;
             break;
@@ -740,17 +683,15 @@ static int parse_args(int argc, char **argv, tune_opts *o, tune_outs *w, bool me
                 BAD("--threads: expected a positive integer, got \"%s\"", a);
             w->threads = (int)v;
             break;
+        case O_KIND:
+        case O_UNIT:
         case O_SCALE:
         case O_PEAK:
-            if (parse_pos(a, opt == O_SCALE ? &o->load_scale : &o->peak))
-                BAD("--%s: expected a positive number, got \"%s\"", opt == O_SCALE ? "load-scale" : "peak", a);
-            break;
         case O_FROM:
         case O_TO:
         case O_STEP:
-            if (parse_seconds(a, opt == O_FROM ? &o->from : opt == O_TO ? &o->to : &o->step))
-                BAD("--%s: expected seconds or a duration, got \"%s\"",
-                    opt == O_FROM ? "from" : opt == O_TO ? "to" : "step", a);
+            if ((want = sim_trace_flags_set(&o->tr, longopts[li].name, a)) != NULL)
+                BAD("--%s: expected %s, got \"%s\"", longopts[li].name, want, a);
             break;
         case O_OUT: w->out = a; break;
         case O_REPORT: w->report = a; break;
@@ -792,7 +733,7 @@ static void opts_init(tune_opts *o)
     o->budget = 200;
     o->seed = 1;
     o->split = 0.7;
-    o->from = o->to = -1;
+    sim_trace_flags_init(&o->tr);
 }
 
 static int merge(int argc, char **argv)

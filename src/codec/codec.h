@@ -163,4 +163,37 @@ json_t *hpa_codec_metric_statuses_to_json(const hpa_decision *d);
 json_t *hpa_codec_conditions_to_json(size_t n, const hpa_condition *c);
 json_t *hpa_codec_state_to_json(const hpa_state *state);
 
+/* ---- the recommend pipeline (src/codec/recommend.c) ------------------ */
+
+/* The step of hpa_codec_recommend that failed. */
+typedef enum {
+    HPA_CODEC_REC_SNAPSHOT = 1, /* the document is not a snapshot (e->path) */
+    HPA_CODEC_REC_DECIDE,       /* hpa_decide refused it */
+    HPA_CODEC_REC_OUTPUT        /* the decision JSON (out of memory) */
+} hpa_codec_rec_step;
+
+/* What one `recommend` holds, all owned (hpa_codec_rec_free). */
+typedef struct hpa_codec_rec {
+    hpa_arena arena;            /* the snapshot's objects */
+    hpa_workspace ws;
+    hpa_snapshot snap;
+    hpa_options opts;
+    hpa_state state;            /* after success: compacted, what the next
+                                   decision needs */
+    hpa_decision d;
+    hpa_codec_rec_step failed;  /* on error: which step */
+} hpa_codec_rec;
+
+void hpa_codec_rec_init(hpa_codec_rec *r);
+void hpa_codec_rec_free(hpa_codec_rec *r);
+
+/* One snapshot document through hpa_codec_snapshot_from_json, hpa_decide
+ * (its account appended to `explain`, may be NULL), hpa_state_compact and,
+ * when `decision_out` is not NULL, hpa_codec_decision_to_json (a new
+ * reference for the caller). `r` must be freshly initialised. Returns the
+ * failing step's code; r->failed says which step. No I/O, no clock. */
+hpa_errcode hpa_codec_recommend(hpa_codec_rec *r, const json_t *root,
+                                hpa_strbuf *explain, json_t **decision_out,
+                                hpa_err *e) HPA_WUR;
+
 #endif

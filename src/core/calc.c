@@ -431,6 +431,68 @@ typedef struct calc_out {
     const char *err;
 } calc_out;
 
+/* UPSTREAM: how GetResourceReplicas and calcPlainMetricReplicas both
+ * start: no pods selected is an error; the pods are grouped (ready,
+ * unready, missing, ignored); no pod left with a metric is an error.
+ * Returns the number of pods with a metric; 0 with o->err set. */
+static size_t group_or_fail(hpa_dec_ctx *c, bool cpu, int *ready, size_t *n_unready,
+                            size_t *n_missing, calc_out *o)
+{
+    size_t n;
+
+    if (c->n_sel == 0) {
+        o->err = "no pods returned by selector while calculating replica count";
+        return 0;
+    }
+    *ready = group_pods(c, cpu);
+    n = drop_grouped(c, n_unready, n_missing);
+    explain_groups(c, *ready, cpu);
+    if (n == 0)
+        o->err = "did not receive metrics for targeted pods (pods might be unready)";
+    return n;
+}
+
+/* UPSTREAM: on a scale-up, unready pods count as using nothing (both
+ * calcPlainMetricReplicas and GetResourceReplicas). */
+static void unready_at_zero(hpa_dec_ctx *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->n_slots; i++) {
+        if (c->slots[i].groups & DEC_UNREADY) {
+            c->slots[i].in_metrics = 1;
+            c->slots[i].value = 0;
+        }
+    }
+    hpa_dec_explain(c, "    scale-up with unready pods: unready pods counted at 0\n");
+}
+
+/* UPSTREAM: the end of calcPlainMetricReplicas and GetResourceReplicas
+ * (the same code twice upstream): with the missing and unready pods filled
+ * in, `new_ratio` gives the count, unless it is inside the band, reverses
+ * the direction of `ratio`, or would move against it. */
+static int32_t rebalanced_replicas(hpa_dec_ctx *c, int32_t current, double ratio,
+                                   double new_ratio)
+{
+    size_t n = metrics_len(c);
+    int32_t nr;
+
+    explain_band(c, "re-computed", new_ratio);
+    if (within(c, new_ratio) || (ratio < 1.0 && new_ratio > 1.0) ||
+        (ratio > 1.0 && new_ratio < 1.0)) {
+        hpa_dec_explain(c, "    -> %d (inside the band or direction reversed)\n", current);
+        return current;
+    }
+    nr = hpa_dec_go_int32(ceil(new_ratio * (double)n));
+    if ((new_ratio < 1.0 && nr > current) || (new_ratio > 1.0 && nr < current)) {
+        hpa_dec_explain(c, "    -> %d (ceil(%.6g x %zu) = %d would move against the ratio)\n",
+                        current, new_ratio, n, nr);
+        return current;
+    }
+    hpa_dec_explain(c, "    -> %d (ceil(%.6g x %zu))\n", nr, new_ratio, n);
+    return nr;
+}
+
 /* UPSTREAM: GetResourceReplicas, after the metrics are loaded. */
 static void resource_replicas(hpa_dec_ctx *c, int32_t current, int32_t target,
                               const char *resource, const char *container,
@@ -440,21 +502,12 @@ static void resource_replicas(hpa_dec_ctx *c, int32_t current, int32_t target,
     size_t n_unready, n_missing, n, i;
     int ready;
     double ratio, new_ratio;
-    int32_t new_util, nr;
+    int32_t new_util;
     int64_t new_raw;
     bool up_unready;
 
-    if (c->n_sel == 0) {
-        o->err = "no pods returned by selector while calculating replica count";
+    if ((n = group_or_fail(c, cpu, &ready, &n_unready, &n_missing, o)) == 0)
         return;
-    }
-    ready = group_pods(c, cpu);
-    n = drop_grouped(c, &n_unready, &n_missing);
-    explain_groups(c, ready, cpu);
-    if (n == 0) {
-        o->err = "did not receive metrics for targeted pods (pods might be unready)";
-        return;
-    }
     if ((o->err = pod_requests(c, resource, container)) != NULL)
         return;
     if ((o->err = utilization_ratio(c, target, &ratio, &o->utilization, &o->usage)) != NULL)
@@ -487,34 +540,11 @@ static void resource_replicas(hpa_dec_ctx *c, int32_t current, int32_t target,
             hpa_dec_explain(c, "    missing pods counted at %s\n",
                             ratio < 1.0 ? "request x max(100, target)/100" : "0");
     }
-    if (up_unready) {
-        for (i = 0; i < c->n_slots; i++) {
-            if (c->slots[i].groups & DEC_UNREADY) {
-                c->slots[i].in_metrics = 1;
-                c->slots[i].value = 0;
-            }
-        }
-        hpa_dec_explain(c, "    scale-up with unready pods: unready pods counted at 0\n");
-    }
+    if (up_unready)
+        unready_at_zero(c);
     if ((o->err = utilization_ratio(c, target, &new_ratio, &new_util, &new_raw)) != NULL)
         return;
-    n = metrics_len(c);
-    explain_band(c, "re-computed", new_ratio);
-    if (within(c, new_ratio) || (ratio < 1.0 && new_ratio > 1.0) ||
-        (ratio > 1.0 && new_ratio < 1.0)) {
-        o->replicas = current;
-        hpa_dec_explain(c, "    -> %d (inside the band or direction reversed)\n", current);
-        return;
-    }
-    nr = hpa_dec_go_int32(ceil(new_ratio * (double)n));
-    if ((new_ratio < 1.0 && nr > current) || (new_ratio > 1.0 && nr < current)) {
-        o->replicas = current;
-        hpa_dec_explain(c, "    -> %d (ceil(%.6g x %zu) = %d would move against the ratio)\n",
-                        current, new_ratio, n, nr);
-        return;
-    }
-    o->replicas = nr;
-    hpa_dec_explain(c, "    -> %d (ceil(%.6g x %zu))\n", nr, new_ratio, n);
+    o->replicas = rebalanced_replicas(c, current, ratio, new_ratio);
 }
 
 /* UPSTREAM: calcPlainMetricReplicas (Pods metrics, Resource AverageValue),
@@ -527,20 +557,10 @@ static void plain_replicas(hpa_dec_ctx *c, int32_t current, int64_t target,
     int ready;
     double ratio, new_ratio;
     int64_t new_usage;
-    int32_t nr;
     bool up_unready;
 
-    if (c->n_sel == 0) {
-        o->err = "no pods returned by selector while calculating replica count";
+    if ((n = group_or_fail(c, cpu, &ready, &n_unready, &n_missing, o)) == 0)
         return;
-    }
-    ready = group_pods(c, cpu);
-    n = drop_grouped(c, &n_unready, &n_missing);
-    explain_groups(c, ready, cpu);
-    if (n == 0) {
-        o->err = "did not receive metrics for targeted pods (pods might be unready)";
-        return;
-    }
     ratio = usage_ratio(c, target, &o->usage);
     hpa_dec_explain(c, "    average %lld milli over %zu entries (target %lld)\n",
                     (long long)o->usage, n, (long long)target);
@@ -563,33 +583,10 @@ static void plain_replicas(hpa_dec_ctx *c, int32_t current, int64_t target,
         }
         hpa_dec_explain(c, "    missing pods counted at %s\n", ratio < 1.0 ? "the target" : "0");
     }
-    if (up_unready) {
-        for (i = 0; i < c->n_slots; i++) {
-            if (c->slots[i].groups & DEC_UNREADY) {
-                c->slots[i].in_metrics = 1;
-                c->slots[i].value = 0;
-            }
-        }
-        hpa_dec_explain(c, "    scale-up with unready pods: unready pods counted at 0\n");
-    }
+    if (up_unready)
+        unready_at_zero(c);
     new_ratio = usage_ratio(c, target, &new_usage);
-    n = metrics_len(c);
-    explain_band(c, "re-computed", new_ratio);
-    if (within(c, new_ratio) || (ratio < 1.0 && new_ratio > 1.0) ||
-        (ratio > 1.0 && new_ratio < 1.0)) {
-        o->replicas = current;
-        hpa_dec_explain(c, "    -> %d (inside the band or direction reversed)\n", current);
-        return;
-    }
-    nr = hpa_dec_go_int32(ceil(new_ratio * (double)n));
-    if ((new_ratio < 1.0 && nr > current) || (new_ratio > 1.0 && nr < current)) {
-        o->replicas = current;
-        hpa_dec_explain(c, "    -> %d (ceil(%.6g x %zu) = %d would move against the ratio)\n",
-                        current, new_ratio, n, nr);
-        return;
-    }
-    o->replicas = nr;
-    hpa_dec_explain(c, "    -> %d (ceil(%.6g x %zu))\n", nr, new_ratio, n);
+    o->replicas = rebalanced_replicas(c, current, ratio, new_ratio);
 }
 
 /* UPSTREAM: getUsageRatioReplicaCount (Object and External Value). */

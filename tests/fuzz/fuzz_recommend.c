@@ -1,6 +1,7 @@
 /* fuzz_recommend.c - the whole `recommend` path: a snapshot document
- * through hpa_codec_snapshot_from_json, hpa_decide (with the explanation)
- * and hpa_codec_decision_to_json, as src/cli/cmd_recommend.c runs it. */
+ * through hpa_codec_recommend (hpa_codec_snapshot_from_json, hpa_decide with
+ * the explanation, hpa_state_compact, hpa_codec_decision_to_json), as
+ * src/cli/cmd_recommend.c runs it, then the state as JSON. */
 #include "fuzz_util.h"
 
 #include <jansson.h>
@@ -11,41 +12,27 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     hpa_docset set = {0};
-    hpa_arena arena = HPA_ARENA_INIT;
-    hpa_workspace ws;
-    hpa_snapshot snap;
-    hpa_state state;
-    hpa_options opts;
-    hpa_decision d;
+    hpa_codec_rec r;
     hpa_strbuf sb = HPA_STRBUF_INIT;
+    json_t *j = NULL;
     hpa_err e;
 
-    hpa_state_init(&state);
-    hpa_workspace_init(&ws);
-    memset(&d, 0, sizeof(d));
+    hpa_codec_rec_init(&r);
     if (hpa_docset_load_buffer((const char *)data, size, "snapshot.json", &set, &e) != HPA_OK)
         goto out;
     if (set.n < 1)
         goto out;
-    if (hpa_codec_snapshot_from_json(set.docs[0].root, &arena, &snap, &state, &opts, &e) != HPA_OK)
-        goto out;
-    if (hpa_decide(&snap, &opts, &state, &ws, &sb, &d, &e) == HPA_OK) {
-        json_t *j = hpa_codec_decision_to_json(&d, &state);
-        if (j) {
-            char *s = json_dumps(j, JSON_INDENT(2));
-            free(s);
-            json_decref(j);
-        }
-        j = hpa_codec_state_to_json(&state);
-        json_decref(j);
-        if (snap.hpa)
-            hpa_state_compact(&state, snap.hpa, &opts, snap.now);
+    if (hpa_codec_recommend(&r, set.docs[0].root, &sb, &j, &e) == HPA_OK) {
+        char *s = json_dumps(j, JSON_INDENT(2));
+        json_t *st = hpa_codec_state_to_json(&r.state);
+
+        free(s);
+        json_decref(st);
     }
 out:
+    json_decref(j);
     hpa_strbuf_free(&sb);
-    hpa_workspace_free(&ws);
-    hpa_state_free(&state);
-    hpa_arena_free(&arena);
+    hpa_codec_rec_free(&r);
     hpa_docset_free(&set);
     return 0;
 }

@@ -14,72 +14,16 @@
 # are wall-clock time): the step up is at simulated 45 s (3 s real), the
 # step down at simulated 330 s (22 s real). About 40 s in all.
 set -u
-E=${HPA_ENGINE:?set HPA_ENGINE}
-T=$(mktemp -d)
-SIM=""; D=""
-cleanup() {
-    for p in $D $SIM; do kill -9 "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    [ -n "${KEEP:-}" ] && echo "kept $T" || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail=0; pass=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-TOKEN="e2e-$$-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+. "$(dirname "$0")/lib/simserver.sh"
+daemon_test_init e2e
 
-cat >"$T/hpa.yaml" <<'EOF'
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata: {name: python-app-hpa, namespace: default}
-spec:
-  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: python-app}
-  minReplicas: 2
-  maxReplicas: 8
-  metrics:
-  - type: Resource
-    resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}
-  behavior:
-    scaleUp:
-      stabilizationWindowSeconds: 0
-      policies: [{type: Pods, value: 2, periodSeconds: 5}]
-    scaleDown:
-      stabilizationWindowSeconds: 10
-      policies: [{type: Percent, value: 100, periodSeconds: 15}]
-EOF
+write_policy 10 '[{type: Percent, value: 100, periodSeconds: 15}]'
 # requests per minute, one row per 15 s (sim-server resamples on the median
 # interval): 10 rps, 400 rps from 45 s to 330 s, then 10 rps
 awk 'BEGIN { print "time_s,value"; for (t = 0; t <= 3000; t += 15) print t "," ((t >= 45 && t < 330) ? 24000 : 600) }' \
     >"$T/step.csv"
 
-start_sim() {   # extra sim-server args...
-    "$E" sim-server --policy "$T/hpa.yaml" --trace "$T/step.csv" --listen 127.0.0.1:0 \
-        --kubeconfig-out "$T/kc" --tls --token "$TOKEN" --seed 3 "$@" >"$T/sim.out" 2>"$T/sim.err" &
-    SIM=$!
-    i=0
-    while ! grep -q '^listening on' "$T/sim.out" 2>/dev/null && [ $i -lt 100 ]; do
-        sleep 0.1; i=$((i + 1))
-    done
-    URL=$(sed -n 's/^listening on //p' "$T/sim.out")
-    [ -n "$URL" ] && [ -s "$T/kc" ] || { echo "sim-server did not start:"; cat "$T/sim.err"; exit 1; }
-    python3 - "$T/kc" >"$T/ca.pem" <<'PY'
-import base64, re, sys
-print(base64.b64decode(re.search(r'certificate-authority-data: (\S+)', open(sys.argv[1]).read()).group(1)).decode())
-PY
-}
-api() { curl -sS --max-time 5 --cacert "$T/ca.pem" -H "Authorization: Bearer $TOKEN" "$URL$1"; }
-health_port() {   # log file
-    i=0
-    while [ $i -lt 50 ]; do
-        p=$(sed -n 's/.*health server listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$1" | head -1)
-        [ -n "$p" ] && { echo "$p"; return; }
-        sleep 0.1; i=$((i + 1))
-    done
-}
-
-start_sim --speed 15
-T0=$(date +%s.%N)
+start_sim --trace "$T/step.csv" --seed 3 --speed 15
 
 # 1. --once --dry-run: a summary, nothing written
 "$E" run --kubeconfig "$T/kc" --hpa-source cluster --once --dry-run --log-format json \
@@ -103,8 +47,7 @@ up=0; down=0
 while :; do
     now=$(date +%s.%N)
     el=$(python3 -c "print(int($now - $T0))")
-    r=$(api /apis/apps/v1/namespaces/default/deployments/python-app/scale |
-        python3 -c "import json,sys; print(json.load(sys.stdin)['spec']['replicas'])" 2>/dev/null)
+    r=$(replicas)
     [ -n "$r" ] && [ "$r" -ge 4 ] && [ $up -eq 0 ] && { up=$el; cp /dev/null "$T/up";
         api /apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/python-app-hpa >"$T/hpa_up.json"; }
     [ $up -gt 0 ] && [ -n "$r" ] && [ "$r" -eq 2 ] && { down=$el; break; }
@@ -123,10 +66,8 @@ kill -TERM $D; wait $D; rc=$?; D=""
 
 # the rescales the daemon logged: within the policies, within [min, max]
 python3 - "$T/run.err" <<'PY' && ok "rescales within [2, 8] and 2 pods per 5 s" || bad "rescales break the policy"
-import json, re, sys, datetime
-def ts(s):
-    base, _, frac = s.rstrip("Z").partition(".")
-    return datetime.datetime.strptime(base, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc).timestamp() + (float("0." + frac) if frac else 0)
+import json, re, sys
+from snapshots import ts
 ev = []
 for line in open(sys.argv[1]):
     try: o = json.loads(line)
@@ -180,26 +121,12 @@ grep -q '^hpa_engine_reconciles_total{result="success"} [1-9]' "$T/metrics" &&
 
 # 3. every dumped decision equals `recommend` on its snapshot; the scale-down
 #    came no earlier than the 10 s window after the last high recommendation
-n=0; diff=0
-for s in "$T"/snap/*[0-9].json; do
-    [ -f "$s" ] || continue
-    n=$((n + 1))
-    "$E" recommend "$s" >"$T/rec.json" 2>"$T/rec.err" || { diff=$((diff + 1)); cat "$T/rec.err"; continue; }
-    python3 -c "import json,sys; sys.exit(0 if json.load(open(sys.argv[1])) == json.load(open(sys.argv[2])) else 1)" \
-        "$T/rec.json" "$s.decision.json" || { diff=$((diff + 1)); echo "     differs: $s"; }
-done
+replay_snapshots -v "$T"/snap/*[0-9].json
 [ $n -ge 20 ] && [ $diff -eq 0 ] && ok "$n snapshots replay to the daemon's decisions" || bad "$diff of $n snapshots differ"
 python3 - "$T/snap" <<'PY' && ok "scale-down waited for the stabilization window" || bad "stabilization window"
-import glob, json, os, sys, datetime
-def ts(s):
-    base, _, frac = s.rstrip("Z").partition(".")
-    return datetime.datetime.strptime(base, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc).timestamp() + (float("0." + frac) if frac else 0)
-rows = []
-for f in glob.glob(os.path.join(sys.argv[1], "*[0-9].json")):
-    s, d = json.load(open(f)), json.load(open(f + ".decision.json"))
-    prop = max((p["replicas"] for p in d.get("metricProposals", [])), default=0)
-    rows.append((ts(s["now"]), d["currentReplicas"], d["desiredReplicas"], d["rescale"], prop))
-rows.sort()
+import sys
+from snapshots import rows as decisions
+rows = decisions(sys.argv[1])
 downs = [r for r in rows if r[3] and r[2] < r[1]]
 if not downs: print("     no scale-down decision"); sys.exit(1)
 t_down = downs[0][0]

@@ -15,67 +15,16 @@
 # Demand: 200 requests/s for simulated 0..120 s (real 0..12 s at --speed
 # 10), then 10 requests/s. About 40 s.
 set -u
-E=${HPA_ENGINE:?set HPA_ENGINE}
-T=$(mktemp -d)
-SIM=""; A=""; B=""
-cleanup() {
-    for p in $A $B $SIM; do kill -9 "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    [ -n "${KEEP:-}" ] && echo "kept $T" || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail=0; pass=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-TOKEN="ha-$$-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+. "$(dirname "$0")/lib/simserver.sh"
+daemon_test_init ha
 
-cat >"$T/hpa.yaml" <<'YAML'
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata: {name: python-app-hpa, namespace: default}
-spec:
-  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: python-app}
-  minReplicas: 2
-  maxReplicas: 8
-  metrics:
-  - type: Resource
-    resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}
-  behavior:
-    scaleUp:
-      stabilizationWindowSeconds: 0
-      policies: [{type: Pods, value: 2, periodSeconds: 5}]
-    scaleDown:
-      stabilizationWindowSeconds: 20
-      policies: [{type: Percent, value: 100, periodSeconds: 15}]
-YAML
+write_policy 20 '[{type: Percent, value: 100, periodSeconds: 15}]'
 awk 'BEGIN { print "time_s,value"; for (t = 0; t <= 3000; t += 15) print t "," (t < 120 ? 12000 : 600) }' >"$T/drop.csv"
 
-"$E" sim-server --policy "$T/hpa.yaml" --trace "$T/drop.csv" --listen 127.0.0.1:0 --speed 10 \
-    --kubeconfig-out "$T/kc" --tls --token "$TOKEN" --seed 9 >"$T/sim.out" 2>"$T/sim.err" &
-SIM=$!
-i=0
-while ! grep -q '^listening on' "$T/sim.out" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-URL=$(sed -n 's/^listening on //p' "$T/sim.out")
-[ -n "$URL" ] && [ -s "$T/kc" ] || { echo "sim-server did not start:"; cat "$T/sim.err"; exit 1; }
-T0=$(python3 -c 'import time; print(time.time())')
-python3 - "$T/kc" >"$T/ca.pem" <<'PY'
-import base64, re, sys
-print(base64.b64decode(re.search(r'certificate-authority-data: (\S+)', open(sys.argv[1]).read()).group(1)).decode())
-PY
-api() { curl -sS --max-time 5 --cacert "$T/ca.pem" -H "Authorization: Bearer $TOKEN" "$URL$1"; }
+start_sim --trace "$T/drop.csv" --seed 9 --speed 10
 holder() { api /apis/coordination.k8s.io/v1/namespaces/default/leases/hpa-engine |
     python3 -c "import json,sys; print(json.load(sys.stdin)['spec'].get('holderIdentity', ''))" 2>/dev/null; }
-health_port() {
-    i=0
-    while [ $i -lt 50 ]; do
-        p=$(sed -n 's/.*health server listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$1" | head -1)
-        [ -n "$p" ] && { echo "$p"; return; }
-        sleep 0.1; i=$((i + 1))
-    done
-}
 leader() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^hpa_engine_leader /{print $2}'; }
-until_t() { python3 -c "import time; d = $T0 + $1 - time.time(); time.sleep(d if d > 0 else 0)"; }
 run() {   # identity
     mkdir -p "$T/snap-$1"
     "$E" run --kubeconfig "$T/kc" --hpa-source cluster --sync-period 1s --leader-elect \
@@ -113,17 +62,8 @@ while ! grep -q '"rescaled [0-9]* -> 2' "$T/$S.log" && [ $i -lt 200 ]; do
 done
 grep -q '"restored state: [1-9]' "$T/$S.log" && ok "the new leader restored the persisted state" || bad "no state restored"
 python3 - "$T/snap-$L" "$T/snap-$S" <<'PY' && ok "the new leader kept the old leader's stabilization window" || bad "the window was forgotten"
-import glob, json, os, sys, datetime
-def ts(s):
-    base, _, frac = s.rstrip("Z").partition(".")
-    return datetime.datetime.strptime(base, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc).timestamp() + (float("0." + frac) if frac else 0)
-def rows(d):
-    out = []
-    for f in glob.glob(os.path.join(d, "*[0-9].json")):
-        s, dec = json.load(open(f)), json.load(open(f + ".decision.json"))
-        prop = max((p["replicas"] for p in dec.get("metricProposals", [])), default=0)
-        out.append((ts(s["now"]), dec["currentReplicas"], dec["desiredReplicas"], dec["rescale"], prop))
-    return sorted(out)
+import sys
+from snapshots import rows
 old, new = rows(sys.argv[1]), rows(sys.argv[2])
 high = [r[0] for r in old if r[4] > 2]
 downs = [r for r in new if r[3] and r[2] < r[1]]
@@ -134,14 +74,7 @@ first = new[0][0] - max(high)
 print(f"     new leader's first sync {first:.1f}s, its scale-down {gap:.1f}s after the old leader's last high recommendation")
 sys.exit(0 if gap >= 20 - 0.001 and first < 20 else 1)
 PY
-n=0; diff=0
-for s in "$T"/snap-a/*[0-9].json "$T"/snap-b/*[0-9].json; do
-    [ -f "$s" ] || continue
-    n=$((n + 1))
-    "$E" recommend "$s" >"$T/rec.json" 2>/dev/null &&
-        python3 -c "import json,sys; sys.exit(0 if json.load(open(sys.argv[1])) == json.load(open(sys.argv[2])) else 1)" \
-            "$T/rec.json" "$s.decision.json" || diff=$((diff + 1))
-done
+replay_snapshots "$T"/snap-a/*[0-9].json "$T"/snap-b/*[0-9].json
 [ $diff -eq 0 ] && ok "$n decisions of both leaders replay through recommend" || bad "$diff of $n snapshots differ"
 kill -TERM $SPID; wait $SPID; rc=$?
 if [ "$S" = a ]; then A=""; else B=""; fi

@@ -3,24 +3,13 @@
 # server scales the Deployment up when the load steps up, and writes what it
 # did into the HPA's status and into v1 Events, as kube-controller-manager.
 set -euo pipefail
-HPA_ENGINE=${HPA_ENGINE:-$(cd "$(dirname "$0")/../.." && pwd)/build/hpa-engine}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-TMP=$(mktemp -d)
-PID=
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$TMP"; }
-trap cleanup EXIT
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+. "$(dirname "$0")/lib/simserver.sh"
+plain_test_init
 jq_py() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 # quiet for two minutes, then a hundred times the load
 printf 'time_s,value\n0,600\n60,600\n120,60000\n3600,60000\n' >"$TMP/step.csv"
-"$HPA_ENGINE" sim-server --policy "$ROOT/policies/python-app-hpa.yaml" --trace "$TMP/step.csv" --port 0 \
-    --autoscale --speed 30 >"$TMP/out" 2>"$TMP/err" &
-PID=$!
-for _ in $(seq 50); do grep -q '^listening on' "$TMP/out" 2>/dev/null && break; sleep 0.1; done
-URL=$(sed -n 's/^listening on //p' "$TMP/out")
+plain_start --trace "$TMP/step.csv" --autoscale --speed 30
 [ -n "$URL" ] || { echo "FAIL: the server did not start"; cat "$TMP/err"; exit 1; }
 HPA="$URL/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/python-app-hpa"
 SCALE="$URL/apis/apps/v1/namespaces/default/deployments/python-app/scale"

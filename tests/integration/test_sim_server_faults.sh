@@ -1,22 +1,9 @@
 #!/usr/bin/env bash
 # Fault injection of `hpa-engine sim-server`, observed with curl.
 set -euo pipefail
-HPA_ENGINE=${HPA_ENGINE:-$(cd "$(dirname "$0")/../.." && pwd)/build/hpa-engine}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-TMP=$(mktemp -d)
-PID=
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$TMP"; }
-trap cleanup EXIT
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-start() {
-    "$HPA_ENGINE" sim-server --policy "$ROOT/policies/python-app-hpa.yaml" \
-        --trace "$ROOT/sim/traces/nasa_jul95_requests_per_min.csv" --port 0 --seed 7 "$@" >"$TMP/out" 2>"$TMP/err" &
-    PID=$!
-    for _ in $(seq 50); do grep -q '^listening on' "$TMP/out" 2>/dev/null && break; sleep 0.1; done
-    URL=$(sed -n 's/^listening on //p' "$TMP/out")
-}
+. "$(dirname "$0")/lib/simserver.sh"
+plain_test_init
+start() { plain_start --trace "$ROOT/sim/traces/nasa_jul95_requests_per_min.csv" --seed 7 "$@"; }
 stop() { kill -TERM "$PID"; wait "$PID" || true; PID=; }
 
 # bad specs name the term
